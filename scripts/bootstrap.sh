@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything the demo and the tests need on a fresh Debian 12 machine, and nothing twice:
+# Debian packages that are missing, then the npm dependencies when the lock file changed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+apt_packages=(
+  docker.io            # the Docker engine (dockerd) the sandbox starts
+  docker-registry      # CNCF distribution: the OCI registry standing in for ECR
+  apache2-utils        # htpasswd for the registry's basic auth
+  openssh-server       # sshd standing in for the control-plane node
+  openssh-client
+  prometheus           # scrapes the service in tests; promtool checks metrics and rules
+  ansible ansible-lint yamllint
+  wrk hyperfine        # benchmarks
+  debootstrap          # Debian rootfs for Ansible's converge target
+  iproute2 curl ca-certificates
+)
+
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Tools this machine kind ships outside Debian: say so plainly rather than fail later.
+for tool in kubectl terraform; do
+  command -v "$tool" >/dev/null || { echo "bootstrap: '$tool' is not on PATH; this machine kind must provide it" >&2; exit 1; }
+done
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "bootstrap: installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+bash scripts/install-node24.sh

@@ -1,0 +1,77 @@
+// Builds the bundles listed in ncc.config.js with @vercel/ncc.
+//   node scripts/package.js            build every bundle
+//   node scripts/package.js NAME...    build only these
+//   node scripts/package.js --check    rebuild committed bundles in a temporary folder, fail on drift
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import ncc from '@vercel/ncc';
+import bundles from '../ncc.config.js';
+
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const names = args.filter((a) => !a.startsWith('--'));
+const unknown = names.filter((n) => !bundles.some((b) => b.name === n));
+if (unknown.length > 0) {
+  console.error(`Unknown bundle(s): ${unknown.join(', ')}. Known: ${bundles.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = bundles.filter((b) => (check ? b.committed !== false : names.length === 0 || names.includes(b.name)));
+
+async function build(bundle, outDir) {
+  const { code, assets } = await ncc(bundle.entry, {
+    minify: false,
+    sourceMap: false,
+    license: 'licenses.txt',
+    quiet: true,
+    target: 'es2023',
+  });
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'index.js'), code);
+  for (const [file, asset] of Object.entries(assets ?? {})) {
+    mkdirSync(dirname(join(outDir, file)), { recursive: true });
+    writeFileSync(join(outDir, file), asset.source);
+  }
+  // The bundles are ES modules; say so next to them so they load the same outside this repository.
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
+}
+
+function listFiles(dir, base = dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))],
+  );
+}
+
+let drift = 0;
+for (const bundle of selected) {
+  if (!check) {
+    await build(bundle, bundle.out);
+    console.log(`packaged ${bundle.name} -> ${bundle.out}/index.js`);
+    continue;
+  }
+  const fresh = mkdtempSync(join(tmpdir(), `package-${bundle.name}-`));
+  await build(bundle, fresh);
+  const files = new Set([...listFiles(fresh), ...listFiles(bundle.out)]);
+  for (const file of files) {
+    let same = false;
+    try {
+      same = readFileSync(join(fresh, file)).equals(readFileSync(join(bundle.out, file)));
+    } catch {}
+    if (!same) {
+      console.error(`${bundle.out}/${file} differs from a fresh build: run 'npm run package' and commit it`);
+      drift++;
+    }
+  }
+  rmSync(fresh, { recursive: true, force: true });
+}
+if (check) {
+  if (drift > 0) process.exit(1);
+  console.log(`${selected.length} committed bundle(s) match a fresh build`);
+}
