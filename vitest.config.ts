@@ -20,6 +20,8 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.itg.test.ts'],
           exclude,
+          // Leases the sandbox's parts to the test files that ask for them, and stops what the run started.
+          globalSetup: ['test/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,

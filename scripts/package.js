@@ -18,6 +18,28 @@ if (unknown.length > 0) {
 }
 const selected = bundles.filter((b) => (check ? b.committed !== false : names.length === 0 || names.includes(b.name)));
 
+// A bundle may sit inside another's folder (an action's post step in dist/post): building or checking the
+// outer one leaves the inner one alone.
+function nestedOuts(bundle) {
+  return bundles
+    .filter((b) => b !== bundle && b.out.startsWith(`${bundle.out}/`))
+    .map((b) => relative(bundle.out, b.out));
+}
+
+function clearOut(outDir, keep) {
+  let entries;
+  try {
+    entries = readdirSync(outDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!keep.some((k) => k === entry || k.startsWith(`${entry}/`))) {
+      rmSync(join(outDir, entry), { recursive: true, force: true });
+    }
+  }
+}
+
 async function build(bundle, outDir) {
   const { code, assets } = await ncc(bundle.entry, {
     minify: false,
@@ -26,7 +48,7 @@ async function build(bundle, outDir) {
     quiet: true,
     target: 'es2023',
   });
-  rmSync(outDir, { recursive: true, force: true });
+  clearOut(outDir, nestedOuts(bundle));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'index.js'), code);
   for (const [file, asset] of Object.entries(assets ?? {})) {
@@ -37,16 +59,17 @@ async function build(bundle, outDir) {
   writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
 }
 
-function listFiles(dir, base = dir) {
+function listFiles(dir, skip = [], base = dir) {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
-  return entries.flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))],
-  );
+  return entries
+    .map((e) => ({ e, path: relative(base, join(dir, e.name)) }))
+    .filter(({ path }) => !skip.includes(path))
+    .flatMap(({ e, path }) => (e.isDirectory() ? listFiles(join(dir, e.name), skip, base) : [path]));
 }
 
 let drift = 0;
@@ -58,7 +81,7 @@ for (const bundle of selected) {
   }
   const fresh = mkdtempSync(join(tmpdir(), `package-${bundle.name}-`));
   await build(bundle, fresh);
-  const files = new Set([...listFiles(fresh), ...listFiles(bundle.out)]);
+  const files = new Set([...listFiles(fresh), ...listFiles(bundle.out, nestedOuts(bundle))]);
   for (const file of files) {
     let same = false;
     try {

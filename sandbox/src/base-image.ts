@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type DockerEngine, dockerEnv } from './docker-engine.js';
@@ -36,7 +46,10 @@ function writeRootfs(root: string, flavour: BaseImageFlavour): void {
   copyWithLibraries(root, realpathSync(process.execPath), '/usr/local/bin/node');
   mkdirSync(join(root, 'etc/ssl/certs'), { recursive: true });
   copyFileSync('/etc/ssl/certs/ca-certificates.crt', join(root, 'etc/ssl/certs/ca-certificates.crt'));
-  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
+  writeFileSync(
+    join(root, 'etc/passwd'),
+    'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+  );
   writeFileSync(join(root, 'etc/group'), 'root:x:0:\nnonroot:x:65532:\n');
   for (const dir of ['tmp', 'home/nonroot', 'root']) mkdirSync(join(root, dir), { recursive: true });
   chmodSync(join(root, 'tmp'), 0o1777);
@@ -51,7 +64,10 @@ function writeRootfs(root: string, flavour: BaseImageFlavour): void {
 }
 
 /** Builds the base image unless the engine already has it; returns its name. Takes about a second. */
-export async function ensureNodeBaseImage(engine: DockerEngine, flavour: BaseImageFlavour = 'runtime'): Promise<string> {
+export async function ensureNodeBaseImage(
+  engine: DockerEngine,
+  flavour: BaseImageFlavour = 'runtime',
+): Promise<string> {
   const image = baseImageName(flavour);
   const env = dockerEnv(engine);
   const existing = await run('docker', ['image', 'ls', '-q', image], { env });
@@ -61,14 +77,19 @@ export async function ensureNodeBaseImage(engine: DockerEngine, flavour: BaseIma
   chmodSync(root, 0o755); // mkdtemp makes it 0700, which would lock the non-root user out of `/`
   try {
     writeRootfs(root, flavour);
-    const tar = execFileSync('tar', ['--numeric-owner', '-C', root, '-c', '.'], { maxBuffer: 1024 * 1024 * 1024 });
+    const tar = execFileSync('tar', ['--numeric-owner', '-C', root, '-c', '.'], {
+      maxBuffer: 1024 * 1024 * 1024,
+    });
     await run(
       'docker',
       [
         'import',
-        '--change', 'ENV PATH=/usr/local/bin:/usr/bin:/bin',
-        '--change', 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
-        '--change', 'CMD ["node"]',
+        '--change',
+        'ENV PATH=/usr/local/bin:/usr/bin:/bin',
+        '--change',
+        'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
+        '--change',
+        'CMD ["node"]',
         '-',
         image,
       ],

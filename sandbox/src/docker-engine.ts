@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive, run, startDaemon, stopProcess, waitFor } from './exec.js';
-import { sandboxPath } from './paths.js';
+import { isAlive, isOurProcess, run, startDaemonLogging, stopProcess, waitFor } from './exec.js';
+import { sandboxSubdir } from './paths.js';
 
 export interface DockerEngine {
   /** The value to export as DOCKER_HOST. */
@@ -14,7 +14,8 @@ export function dockerEnv(engine: DockerEngine): NodeJS.ProcessEnv {
   return { ...process.env, DOCKER_HOST: engine.host };
 }
 
-async function answers(host: string): Promise<boolean> {
+/** True when a Docker engine answers at `host` (a DOCKER_HOST value). */
+export async function dockerEngineAnswers(host: string): Promise<boolean> {
   try {
     await run('docker', ['version', '--format', '{{.Server.Version}}'], {
       env: { ...process.env, DOCKER_HOST: host },
@@ -33,25 +34,30 @@ async function answers(host: string): Promise<boolean> {
  */
 export async function ensureDockerEngine(): Promise<DockerEngine> {
   const external = process.env.DOCKER_HOST;
-  if (external && (await answers(external))) return { host: external };
+  if (external && (await dockerEngineAnswers(external))) return { host: external };
 
-  const dir = sandboxPath('docker', '.keep').replace(/\/\.keep$/, '');
+  const dir = sandboxSubdir('docker');
   const socket = join(dir, 'docker.sock');
   const pidFile = join(dir, 'dockerd.pid');
   const host = `unix://${socket}`;
   const recordedPid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
-  if (recordedPid && isAlive(recordedPid) && (await answers(host))) return { host, pid: recordedPid };
+  if (recordedPid && isAlive(recordedPid) && (await dockerEngineAnswers(host)))
+    return { host, pid: recordedPid };
 
   for (const sub of ['data', 'exec']) mkdirSync(join(dir, sub), { recursive: true });
   rmSync(socket, { force: true });
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const pid = startDaemon(
+  const log = join(dir, 'dockerd.log');
+  const pid = startDaemonLogging(
     'dockerd',
     [
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'dockerd.daemon.pid'),
-      '-H', host,
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'dockerd.daemon.pid'),
+      '-H',
+      host,
       '--iptables=false',
       '--ip6tables=false',
       '--bridge=none',
@@ -60,12 +66,13 @@ export async function ensureDockerEngine(): Promise<DockerEngine> {
     log,
   );
   writeFileSync(pidFile, String(pid));
-  await waitFor(`dockerd at ${host} (log: ${join(dir, 'dockerd.log')})`, () => answers(host), 60_000);
+  await waitFor(`dockerd at ${host} (log: ${log})`, () => dockerEngineAnswers(host), 60_000, pid);
   return { host, pid };
 }
 
 /** Stops dockerd only when this sandbox started it. */
 export async function stopDockerEngine(engine: DockerEngine): Promise<void> {
-  if (engine.pid === undefined) return;
+  // The recorded pid must still be the dockerd serving this socket: pids are reused.
+  if (!isOurProcess(engine.pid, engine.host)) return;
   await stopProcess(engine.pid, 20_000);
 }

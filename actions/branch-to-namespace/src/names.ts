@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+
+/** Kubernetes namespaces are DNS-1123 labels. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL_MAX = 63;
+/** Docker image tags. */
+export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const DOCKER_TAG_MAX = 128;
+
+const HASH_LENGTH = 8;
+
+/** 8 hex characters of sha256: tells apart names that were cut to the same prefix. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, HASH_LENGTH);
+}
+
+/** Lower-case ASCII letters and digits separated by single hyphens; accents folded, the rest dropped. */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Fits `text` (already made of allowed characters) into `max` characters. When it is too long it is cut
+ * and the hash of `source` (the untouched original) appended, so two long names never end up equal; when
+ * nothing usable is left, the hash alone stands in.
+ */
+function fitWithHash(text: string, source: string, max: number, trim: RegExp): string {
+  if (text !== '' && text.length <= max) return text;
+  const hash = shortHash(source);
+  const head = text.slice(0, max - HASH_LENGTH - 1).replace(trim, '');
+  return head === '' ? hash : `${head}-${hash}`;
+}
+
+/** A valid DNS-1123 label made from `text`, deterministic, hash-suffixed when cut. */
+export function dnsLabel(text: string, source = text): string {
+  return fitWithHash(slugify(text), source, DNS_LABEL_MAX, /-+$/);
+}
+
+/** A valid Docker tag made from `text` (case kept), hash-suffixed when cut. */
+export function dockerTag(text: string, source = text): string {
+  const cleaned = text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
+  return fitWithHash(cleaned, source, DOCKER_TAG_MAX, /[.-]+$/);
+}

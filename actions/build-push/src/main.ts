@@ -1,0 +1,158 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { DockerCli, isTransientDockerError } from '../../lib/src/docker/docker-cli.js';
+import type { ImageRepository } from '../../lib/src/docker/image-ref.js';
+import { RegistryClient } from '../../lib/src/docker/registry-client.js';
+import { EcrRegistry } from '../../lib/src/ecr/ecr-registry.js';
+import {
+  type CommandRunner,
+  createAwsClientFactory,
+  describeAwsCredentialSource,
+  group,
+  info,
+  markMainStepRan,
+  maskSecret,
+  ProcessCommandRunner,
+  readRunContext,
+  retry,
+  setOutputs,
+  warning,
+  writeJobSummary,
+} from '../../lib/src/index.js';
+import { type BuildPushInputs, getInputs } from './inputs.js';
+import { ociLabels } from './labels.js';
+import { publishImage } from './publish.js';
+import { buildPushState } from './state.js';
+import { publishSummary } from './summary.js';
+import { renderTags } from './tags.js';
+
+/** What main() talks to; tests swap the command runner, and mock the ECR client with aws-sdk-client-mock. */
+export interface BuildPushDeps {
+  runner: CommandRunner;
+  createEcrClient: (region: string) => ECRClient;
+  fetch: typeof fetch;
+  now: () => number;
+}
+
+export const defaultDeps = (): BuildPushDeps => ({
+  runner: new ProcessCommandRunner(),
+  createEcrClient: (region) => createAwsClientFactory(region).create(ECRClient),
+  fetch,
+  now: Date.now,
+});
+
+interface Login {
+  registry: string;
+  username: string;
+  password: string;
+  ecr?: EcrRegistry;
+}
+
+async function resolveLogin(inputs: BuildPushInputs, deps: BuildPushDeps): Promise<Login> {
+  const registry = inputs.registry;
+  if (registry.kind === 'password')
+    return { registry: registry.host, username: registry.username, password: registry.password };
+  info(`AWS credentials from ${describeAwsCredentialSource()}, region ${registry.region}`);
+  const ecr = new EcrRegistry(deps.createEcrClient(registry.region));
+  const token = await ecr.login(registry.registryId);
+  maskSecret(token.password);
+  if (registry.host !== undefined && registry.host !== token.registry) {
+    warning(`The ECR token is for ${token.registry}, not ${registry.host}; pushing to ${token.registry}`);
+  }
+  if (
+    registry.createRepository &&
+    (await ecr.ensureRepository(inputs.repository, { kmsKey: registry.kmsKey }))
+  ) {
+    info(`Created the ECR repository ${inputs.repository} (immutable tags, scan on push, encrypted)`);
+  }
+  return { ...token, ecr };
+}
+
+export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
+  const inputs = getInputs();
+  const context = readRunContext();
+  const { tags, skipped } = renderTags('tags', inputs.tagTemplates, {
+    sha: context.sha,
+    ref: context.ref,
+    headRef: context.headRef,
+    isProduction: inputs.isProduction,
+  });
+  for (const reason of skipped) info(`Tag template left out: ${reason}`);
+
+  const workDir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-push-'));
+  // The login lives in this job's own DOCKER_CONFIG, removed by the post step, never in ~/.docker.
+  const dockerConfig = join(workDir, 'docker-config');
+  buildPushState.save('dockerConfig', dockerConfig);
+  markMainStepRan();
+  const docker = new DockerCli(deps.runner, { DOCKER_CONFIG: dockerConfig });
+  const retryOptions = { attempts: inputs.pushAttempts, baseMs: 2000, maxMs: 30_000 };
+
+  const login = await group('Log in to the registry', async () => {
+    const resolved = await resolveLogin(inputs, deps);
+    buildPushState.save('registry', resolved.registry);
+    await retry(() => docker.login(resolved.registry, resolved.username, resolved.password), {
+      ...retryOptions,
+      isRetryable: isTransientDockerError,
+      onRetry: (error, attempt) =>
+        warning(`docker login failed (attempt ${attempt}), retrying: ${(error as Error).message}`),
+    });
+    return resolved;
+  });
+
+  const image: ImageRepository = { registry: login.registry, repository: inputs.repository };
+  const immutable =
+    login.ecr && (await login.ecr.hasImmutableTags(inputs.repository)) ? login.ecr : undefined;
+  const labels = {
+    ...(inputs.ociLabels
+      ? ociLabels({
+          serverUrl: context.serverUrl,
+          repository: context.repository,
+          sha: context.sha,
+          version: tags[0] as string,
+          created: new Date(deps.now()),
+        })
+      : {}),
+    ...inputs.labels,
+  };
+
+  const result = await group('Build and push', () =>
+    publishImage(
+      {
+        image,
+        tags,
+        build: {
+          context: inputs.context,
+          file: inputs.file,
+          target: inputs.target,
+          buildArgs: inputs.buildArgs,
+          labels,
+          platforms: inputs.platforms,
+          cacheFrom: inputs.cacheFrom,
+          cacheTo: inputs.cacheTo,
+          provenance: inputs.provenance,
+          iidFile: join(workDir, 'image-id'),
+        },
+      },
+      {
+        docker,
+        manifests: new RegistryClient({ username: login.username, password: login.password }, deps.fetch),
+        immutable,
+        retry: retryOptions,
+        log: { info, warning },
+        now: deps.now,
+      },
+    ),
+  );
+
+  setOutputs({
+    image: result.image,
+    digest: result.digest,
+    'image-ref': result.imageRef,
+    tags: result.tags,
+    'image-id': result.imageId,
+  });
+  info(`Pushed ${result.imageRef}`);
+  await writeJobSummary([publishSummary(result)]);
+}

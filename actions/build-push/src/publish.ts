@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { type BuildSpec, buildxCommand, classicBuildCommand } from '../../lib/src/docker/build-command.js';
+import { type Docker, isTransientDockerError } from '../../lib/src/docker/docker-cli.js';
+import {
+  digestRef,
+  type ImageRepository,
+  repositoryName,
+  taggedRef,
+} from '../../lib/src/docker/image-ref.js';
+import type { ExistingImage } from '../../lib/src/ecr/ecr-registry.js';
+import type { RetryOptions } from '../../lib/src/index.js';
+import { retry } from '../../lib/src/index.js';
+
+/** Reads what a tag points at in the registry (the registry HTTP API in production). */
+export interface ManifestReader {
+  manifestDigest(image: ImageRepository, tag: string): Promise<string | undefined>;
+}
+
+/** For repositories with immutable tags (ECR): what a tag already holds. */
+export interface ImmutableTags {
+  existingImage(repository: string, tag: string): Promise<ExistingImage | undefined>;
+}
+
+export interface PublishPlan {
+  image: ImageRepository;
+  tags: string[];
+  build: Omit<BuildSpec, 'tags'>;
+}
+
+export interface PublishDeps {
+  docker: Docker;
+  manifests: ManifestReader;
+  /** Present when the repository refuses to move tags. */
+  immutable?: ImmutableTags;
+  retry: Pick<RetryOptions, 'attempts' | 'baseMs' | 'maxMs' | 'sleep'>;
+  log: { info(message: string): void; warning(message: string): void };
+  now?: () => number;
+}
+
+export interface PublishResult {
+  image: string;
+  digest: string;
+  imageRef: string;
+  tags: string[];
+  imageId: string;
+  sizeBytes: number;
+  buildMs: number;
+  /** Tags that already held this very image in an immutable repository and were left as they were. */
+  alreadyPresent: string[];
+}
+
+export class ImmutableTagConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImmutableTagConflictError';
+  }
+}
+
+async function existingTags(
+  plan: PublishPlan,
+  immutable: ImmutableTags,
+): Promise<Map<string, ExistingImage>> {
+  const found = new Map<string, ExistingImage>();
+  for (const tag of plan.tags) {
+    const existing = await immutable.existingImage(plan.image.repository, tag);
+    if (existing) found.set(tag, existing);
+  }
+  return found;
+}
+
+/**
+ * An existing tag in an immutable repository is fine when it holds the image just built (same config
+ * digest, i.e. same image ID): a re-run of the same commit. Anything else would silently ship another image.
+ */
+function checkExisting(tag: string, existing: ExistingImage, imageId: string, image: ImageRepository): void {
+  if (existing.configDigest === imageId) return;
+  const what = existing.configDigest
+    ? `holds another image (config ${existing.configDigest}, manifest ${existing.manifestDigest}) than the one just built (${imageId})`
+    : `holds ${existing.manifestDigest}, whose config cannot be compared with the image just built (${imageId})`;
+  throw new ImmutableTagConflictError(
+    `Tag '${tag}' already exists in the immutable repository ${repositoryName(image)} and ${what}. Use a tag that is new for every build, such as {{sha}}, or delete the old image.`,
+  );
+}
+
+/** Builds the image, pushes every tag (with retries on transient failures), and reads the digest back. */
+export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promise<PublishResult> {
+  const now = deps.now ?? Date.now;
+  const existing = deps.immutable
+    ? await existingTags(plan, deps.immutable)
+    : new Map<string, ExistingImage>();
+  const toPush = plan.tags.filter((tag) => !existing.has(tag));
+  const spec: BuildSpec = { ...plan.build, tags: plan.tags.map((tag) => taggedRef(plan.image, tag)) };
+
+  const builder = await deps.docker.builder();
+  const useBuildx = builder === 'buildx';
+  const command =
+    builder === 'buildx'
+      ? buildxCommand({ ...spec, tags: toPush.map((tag) => taggedRef(plan.image, tag)) }, toPush.length > 0)
+      : classicBuildCommand(spec, builder);
+  if (builder === 'legacy') deps.log.warning('docker buildx is missing: building with the legacy builder');
+  for (const ignored of command.ignored) deps.log.warning(`Ignored without docker buildx: ${ignored}`);
+
+  const started = now();
+  await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
+  const buildMs = now() - started;
+  const imageId = readFileSync(plan.build.iidFile, 'utf8').trim();
+  if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
+    throw new Error(`the build wrote no image ID to ${plan.build.iidFile}`);
+
+  for (const [tag, image] of existing) checkExisting(tag, image, imageId, plan.image);
+
+  if (!command.pushes) {
+    for (const tag of toPush) {
+      await retry(() => deps.docker.push(taggedRef(plan.image, tag)), {
+        ...deps.retry,
+        isRetryable: isTransientDockerError,
+        onRetry: (error, attempt, delayMs) =>
+          deps.log.warning(
+            `push of ${tag} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${(error as Error).message}`,
+          ),
+      });
+    }
+  }
+
+  const digests = new Set<string>();
+  for (const tag of toPush) {
+    const digest = await deps.manifests.manifestDigest(plan.image, tag);
+    if (digest === undefined)
+      throw new Error(`${taggedRef(plan.image, tag)} is not in the registry after the push`);
+    digests.add(digest);
+  }
+  if (digests.size > 1) {
+    throw new Error(`the tags just pushed point at different manifests: ${[...digests].join(', ')}`);
+  }
+  const digest = [...digests][0] ?? (existing.values().next().value as ExistingImage).manifestDigest;
+
+  return {
+    image: repositoryName(plan.image),
+    digest,
+    imageRef: digestRef(plan.image, digest),
+    tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
+    imageId,
+    // With buildx --push the image is not in the local store; its size is then unknown (0).
+    sizeBytes: useBuildx ? 0 : await deps.docker.imageSize(imageId),
+    buildMs,
+    alreadyPresent: [...existing.keys()],
+  };
+}

@@ -1,0 +1,176 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { ensureNodeBaseImage } from '../../../sandbox/src/base-image.js';
+import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../../../sandbox/src/docker-engine.js';
+import { readRegistryCredentials } from '../../../sandbox/src/registry.js';
+import { useSandbox } from '../../../sandbox/src/testing.js';
+import { ProcessCommandRunner } from '../../lib/src/index.js';
+import { cleanup } from '../src/logout.js';
+import { run } from '../src/main.js';
+import { type InProcessStep, inputEnv, runInProcess } from './in-process.js';
+import { type BasicRegistry, deleteManifest, readManifest } from './registry-api.js';
+
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repository = `k8s-ship-itg/ecr-${process.pid}`;
+const sha = 'c0ffee0000000000000000000000000000000001';
+const ecr = mockClient(ECRClient);
+
+/** A runner that remembers every docker argv, to see what was (not) pushed. */
+class RecordingRunner extends ProcessCommandRunner {
+  readonly argv: string[][] = [];
+  override run(...args: Parameters<ProcessCommandRunner['run']>) {
+    this.argv.push([args[0], ...args[1]]);
+    return super.run(...args);
+  }
+}
+
+describe('build-push to ECR (API under aws-sdk-client-mock, registry half on the local registry)', () => {
+  let engine: DockerEngine;
+  let registry: BasicRegistry & { address: string };
+  let workspace: string;
+  let base: string;
+  const pushed: string[] = [];
+
+  beforeAll(async () => {
+    const sandbox = await useSandbox(['docker', 'registry']);
+    engine = await ensureDockerEngine();
+    const credentials = readRegistryCredentials({
+      credentialsFile: sandbox.registry.credentialsFile,
+    } as Parameters<typeof readRegistryCredentials>[0]);
+    registry = { ...credentials, url: sandbox.registry.url, address: sandbox.registry.address };
+    base = await ensureNodeBaseImage(engine, 'runtime');
+    workspace = mkdtempSync(join(tmpdir(), 'build-push-ecr-'));
+    cpSync(join(actionDir, 'test', 'fixtures', 'image'), workspace, { recursive: true });
+  });
+
+  beforeEach(() => {
+    ecr.reset();
+    // The token ECR would hand out, pointing docker at the local registry.
+    ecr.on(GetAuthorizationTokenCommand).resolves({
+      authorizationData: [
+        {
+          authorizationToken: Buffer.from(`${registry.username}:${registry.password}`).toString('base64'),
+          proxyEndpoint: registry.url,
+        },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    ecr.restore();
+    const refs = [...new Set(pushed)];
+    if (refs.length > 0)
+      execFileSync('docker', ['image', 'rm', '--force', ...refs], {
+        env: dockerEnv(engine),
+        stdio: 'ignore',
+      });
+    const manifest = await readManifest(registry, repository, sha);
+    if (manifest) await deleteManifest(registry, repository, manifest.digest);
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  async function runAction(runner: RecordingRunner): Promise<InProcessStep> {
+    const step = await runInProcess(
+      {
+        ...inputEnv({
+          registry: 'ecr',
+          repository,
+          tags: '{{sha}}\n{{short-sha}}',
+          'aws-region': 'eu-central-1',
+          'create-repository': 'true',
+          context: workspace,
+          'build-args': `BASE=${base}`,
+          'push-attempts': '1',
+        }),
+        GITHUB_SHA: sha,
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_REPOSITORY: 'acme/shop',
+        DOCKER_HOST: dockerEnv(engine).DOCKER_HOST as string,
+      },
+      // A fixed clock keeps the `created` label, and so the image ID, the same on a re-run.
+      () =>
+        run({
+          runner,
+          createEcrClient: (region) => new ECRClient({ region }),
+          fetch,
+          now: () => Date.UTC(2025, 0, 1),
+        }),
+    );
+    pushed.push(...(step.outputs.tags ?? '').split('\n').filter(Boolean));
+    return step;
+  }
+
+  test('creates the missing repository immutable, scanned on push and encrypted, then pushes', async () => {
+    ecr
+      .on(DescribeRepositoriesCommand)
+      .rejectsOnce(new RepositoryNotFoundException({ message: 'not found', $metadata: {} }))
+      .resolves({ repositories: [{ repositoryName: repository, imageTagMutability: 'IMMUTABLE' }] });
+    ecr.on(CreateRepositoryCommand).resolves({});
+    ecr.on(BatchGetImageCommand).resolves({ images: [] });
+
+    const step = await runAction(new RecordingRunner());
+    expect(ecr.commandCalls(CreateRepositoryCommand)[0]?.args[0].input).toEqual({
+      repositoryName: repository,
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: { encryptionType: 'AES256' },
+    });
+    const manifest = await readManifest(registry, repository, sha);
+    expect(step.outputs.digest).toBe(manifest?.digest);
+    expect(step.outputs['image-ref']).toBe(`${registry.address}/${repository}@${manifest?.digest}`);
+    await runInProcess({ STATE_dockerConfig: JSON.parse(step.state.dockerConfig as string) }, () =>
+      cleanup(),
+    );
+  });
+
+  test('a tag that already holds the same image in the immutable repository is success, not a push', async () => {
+    const first = await readManifest(registry, repository, sha);
+    expect(first, 'the first test pushed the image').toBeDefined();
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'IMMUTABLE' }] });
+    ecr.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageDigest: first?.digest },
+          imageManifest: JSON.stringify({ config: { digest: first?.configDigest } }),
+        },
+      ],
+    });
+    const runner = new RecordingRunner();
+    const step = await runAction(runner);
+    expect(runner.argv.filter((argv) => argv[1] === 'push')).toEqual([]);
+    expect(step.outputs.digest).toBe(first?.digest);
+    expect(step.summary).toContain('Already in the registry');
+    expect(ecr.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
+  });
+
+  test('a tag that holds another image in the immutable repository fails with a clear error', async () => {
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'IMMUTABLE' }] });
+    const other = `sha256:${'1'.repeat(64)}`;
+    ecr.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageDigest: `sha256:${'2'.repeat(64)}` },
+          imageManifest: JSON.stringify({ config: { digest: other } }),
+        },
+      ],
+    });
+    await expect(runAction(new RecordingRunner())).rejects.toThrow(
+      new RegExp(
+        `Tag '${sha}' already exists in the immutable repository .* holds another image \\(config ${other}`,
+      ),
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigurationError } from '../../lib/src/index.js';
+import { branchTag, DOCKER_TAG, renderTags, semverOf, type TagContext } from '../src/tags.js';
+
+const sha = '0123456789abcdef0123456789abcdef01234567';
+const defaults = ['{{sha}}', '{{short-sha}}', '{{branch}}', '{{semver}}', '{{major}}.{{minor}}', 'latest'];
+const on = (ref: string, over: Partial<TagContext> = {}): TagContext => ({
+  sha,
+  ref,
+  headRef: '',
+  isProduction: false,
+  ...over,
+});
+
+describe('renderTags', () => {
+  test.each<[string, TagContext, string[]]>([
+    ['a feature branch', on('refs/heads/feature/Login-Page'), [sha, '0123456', 'feature-login-page']],
+    ['main in production', on('refs/heads/main', { isProduction: true }), [sha, '0123456', 'main', 'latest']],
+    ['main outside production', on('refs/heads/main'), [sha, '0123456', 'main']],
+    [
+      'a release tag',
+      on('refs/tags/v1.4.2', { isProduction: true }),
+      [sha, '0123456', '1.4.2', '1.4', 'latest'],
+    ],
+    ['a pre-release tag', on('refs/tags/v2.0.0-rc.1'), [sha, '0123456', '2.0.0-rc.1']],
+    ['a tag with build metadata', on('refs/tags/1.0.0+build.7'), [sha, '0123456', '1.0.0', '1.0']],
+    ['a tag that is not semver', on('refs/tags/nightly'), [sha, '0123456']],
+    ['a pull request', on('refs/pull/7/merge', { headRef: 'fix/bug#12' }), [sha, '0123456', 'fix-bug-12']],
+  ])('on %s gives %j', (_, context, expected) => {
+    expect(renderTags('tags', defaults, context).tags).toEqual(expected);
+  });
+
+  test('says why a template was left out', () => {
+    expect(renderTags('tags', defaults, on('refs/heads/dev')).skipped).toEqual([
+      '{{semver}}: no semver in refs/heads/dev',
+      '{{major}}.{{minor}}: no major in refs/heads/dev',
+      'latest: latest is only given to production builds',
+    ]);
+  });
+
+  test('literal text around placeholders is kept and duplicates are dropped', () => {
+    expect(
+      renderTags('tags', ['build-{{short-sha}}', '{{sha}}', '{{ sha }}'], on('refs/heads/x')).tags,
+    ).toEqual(['build-0123456', sha]);
+  });
+
+  test.each([
+    [['{{version}}'], /Invalid input 'tags': '\{\{version\}\}'. Expected placeholders among \{\{sha\}\}/],
+    [['has space'], /'has space' is not one/],
+    [['-dash'], /Expected templates that render to Docker tags/],
+    [['{{semver}}'], /Input 'tags' gave no tag for refs\/heads\/main \(\{\{semver\}\}: no semver/],
+  ])('rejects %j with a message naming the input', (templates, message) => {
+    expect(() => renderTags('tags', templates, on('refs/heads/main'))).toThrow(ConfigurationError);
+    expect(() => renderTags('tags', templates, on('refs/heads/main'))).toThrow(message);
+  });
+
+  test('rejects a SHA that is not a commit SHA', () => {
+    expect(() => renderTags('tags', ['{{sha}}'], on('refs/heads/x', { sha: 'abc' }))).toThrow(
+      /GITHUB_SHA 'abc' is not a 40-character commit SHA/,
+    );
+  });
+});
+
+describe('branchTag', () => {
+  test.each([
+    ['main', 'main'],
+    ['Feature/ÄÖÜ', 'feature'],
+    ['$(rm -rf /)', 'rm-rf'],
+    ['--..weird..--', 'weird'],
+    ['🙂', undefined],
+  ])('%j becomes %j', (branch, tag) => {
+    expect(branchTag(branch)).toBe(tag);
+  });
+
+  test('two long branches with the same start get different valid tags', () => {
+    const a = branchTag(`${'x'.repeat(200)}-a`) as string;
+    const b = branchTag(`${'x'.repeat(200)}-b`) as string;
+    expect(a).not.toBe(b);
+    for (const tag of [a, b]) {
+      expect(tag.length).toBeLessThanOrEqual(128);
+      expect(tag).toMatch(DOCKER_TAG);
+    }
+  });
+});
+
+describe('semverOf', () => {
+  test.each([
+    ['refs/tags/v1.2.3', '1.2.3'],
+    ['refs/tags/1.2.3-beta.2', '1.2.3-beta.2'],
+    ['refs/tags/v01.2.3', undefined],
+    ['refs/heads/v1.2.3', undefined],
+  ])('%s gives %s', (ref, full) => {
+    expect(semverOf(ref)?.full).toBe(full);
+  });
+});

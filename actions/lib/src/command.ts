@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import * as core from '@actions/core';
+
+export interface CommandOptions {
+  /** Written to the program's stdin, then closed: the one way to hand it a secret. */
+  stdin?: string | Buffer;
+  /** Added to this process's environment (or replacing it, with inheritEnv: false). */
+  env?: NodeJS.ProcessEnv;
+  inheritEnv?: boolean;
+  cwd?: string;
+  /** Kill the program (SIGTERM, then SIGKILL after 5 s) when it runs longer. */
+  timeoutMs?: number;
+  /** Resolve with the result instead of throwing when the exit code is not 0. */
+  ignoreExitCode?: boolean;
+  /** Live output, e.g. to stream a build log. */
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The one way actions run external programs: an argv array, never a shell string. */
+export interface CommandRunner {
+  run(file: string, args: readonly string[], options?: CommandOptions): Promise<CommandResult>;
+}
+
+/** Last lines of stderr, enough to explain a failure without flooding the log. */
+function tail(text: string, lines = 10): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export class CommandFailedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly args: readonly string[],
+    readonly result: CommandResult,
+  ) {
+    const what = [file, args[0]].filter(Boolean).join(' ');
+    const stderr = tail(result.stderr);
+    super(`'${what}' exited with code ${result.exitCode}${stderr ? `: ${stderr}` : ''}`);
+    this.name = 'CommandFailedError';
+  }
+}
+
+export class CommandNotFoundError extends Error {
+  constructor(readonly file: string) {
+    super(`'${file}' was not found: install it or put it on PATH`);
+    this.name = 'CommandNotFoundError';
+  }
+}
+
+export class CommandTimeoutError extends Error {
+  constructor(
+    readonly file: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`'${file}' did not finish within ${timeoutMs} ms and was stopped`);
+    this.name = 'CommandTimeoutError';
+  }
+}
+
+const KILL_GRACE_MS = 5000;
+
+/** CommandRunner on node:child_process, with no shell in between. */
+export class ProcessCommandRunner implements CommandRunner {
+  run(file: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+    core.debug(`run: ${file} ${args.join(' ')}`);
+    const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      let killTimer: NodeJS.Timeout | undefined;
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              child.kill('SIGTERM');
+              killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            }, options.timeoutMs);
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        options.onStdout?.(chunk);
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        options.onStderr?.(chunk);
+      });
+      // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.stdin);
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        clearTimeout(killTimer);
+        reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        clearTimeout(killTimer);
+        if (timedOut) {
+          reject(new CommandTimeoutError(file, options.timeoutMs as number));
+          return;
+        }
+        // A program killed by a signal has no exit code; report it the way shells do (128 + signal).
+        const exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
+        const result = { exitCode, stdout, stderr };
+        if (exitCode !== 0 && !options.ignoreExitCode) reject(new CommandFailedError(file, args, result));
+        else resolve(result);
+      });
+    });
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return numbers[signal] ?? 0;
+}

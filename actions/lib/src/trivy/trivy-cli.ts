@@ -1,0 +1,78 @@
+import type { CommandRunner } from '../command.js';
+
+export interface ImageScanOptions {
+  image: string;
+  /** Where the JSON report goes. */
+  output: string;
+  cacheDir: string;
+  ignoreUnfixed: boolean;
+  /** A .trivyignore to pass on; absent when there is none. */
+  ignoreFile?: string;
+  timeoutSeconds: number;
+}
+
+/** The one way actions use Trivy. Tests of the action's logic use a fake; integration a stand-in program. */
+export interface Trivy {
+  version(): Promise<string>;
+  /** Fetches the vulnerability DB from one repository into the cache dir. */
+  downloadDb(repository: string, cacheDir: string): Promise<void>;
+  /** Scans with the DB already in the cache dir; never updates it, never exits non-zero for findings. */
+  scanImage(options: ImageScanOptions): Promise<void>;
+  /** Writes SARIF from a JSON report: the same findings, no second scan. */
+  convertToSarif(report: string, output: string): Promise<void>;
+}
+
+export class TrivyCli implements Trivy {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly executable: string,
+  ) {}
+
+  async version(): Promise<string> {
+    const { stdout } = await this.runner.run(this.executable, ['--version'], { timeoutMs: 60_000 });
+    return /Version:\s*(\S+)/.exec(stdout)?.[1] ?? stdout.trim();
+  }
+
+  async downloadDb(repository: string, cacheDir: string): Promise<void> {
+    await this.runner.run(
+      this.executable,
+      ['image', '--download-db-only', '--db-repository', repository, '--cache-dir', cacheDir, '--quiet'],
+      { timeoutMs: 10 * 60_000 },
+    );
+  }
+
+  async scanImage(options: ImageScanOptions): Promise<void> {
+    const args = [
+      'image',
+      '--scanners',
+      'vuln',
+      '--format',
+      'json',
+      '--output',
+      options.output,
+      '--cache-dir',
+      options.cacheDir,
+      '--skip-db-update',
+      '--exit-code',
+      '0',
+      '--timeout',
+      `${options.timeoutSeconds}s`,
+      '--quiet',
+    ];
+    if (options.ignoreUnfixed) args.push('--ignore-unfixed');
+    if (options.ignoreFile !== undefined) args.push('--ignorefile', options.ignoreFile);
+    // `--` ends the options: an image reference can never be read as a flag.
+    args.push('--', options.image);
+    await this.runner.run(this.executable, args, { timeoutMs: (options.timeoutSeconds + 60) * 1000 });
+  }
+
+  async convertToSarif(report: string, output: string): Promise<void> {
+    await this.runner.run(
+      this.executable,
+      ['convert', '--format', 'sarif', '--output', output, '--', report],
+      {
+        timeoutMs: 5 * 60_000,
+      },
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CommandFailedError,
+  CommandNotFoundError,
+  CommandTimeoutError,
+  ProcessCommandRunner,
+} from '../src/command.js';
+
+// These run the real node binary: the runner's contract is about real processes.
+const runner = new ProcessCommandRunner();
+const node = process.execPath;
+
+describe('ProcessCommandRunner', () => {
+  it('passes arguments verbatim, with no shell to expand them', async () => {
+    const tricky = ['$(touch /tmp/pwned)', '`id`', 'a b; echo c', '\'"', '*'];
+    const result = await runner.run(node, [
+      '-e',
+      'console.log(JSON.stringify(process.argv.slice(1)))',
+      ...tricky,
+    ]);
+    expect(JSON.parse(result.stdout)).toEqual(tricky);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('feeds stdin and adds env to the inherited environment', async () => {
+    const result = await runner.run(
+      node,
+      [
+        '-e',
+        'process.stdin.pipe(process.stdout); process.stderr.write(process.env.EXTRA + process.env.PATH.length)',
+      ],
+      { stdin: 'secret-on-stdin', env: { EXTRA: 'x' } },
+    );
+    expect(result.stdout).toBe('secret-on-stdin');
+    expect(result.stderr).toMatch(/^x\d+$/);
+  });
+
+  it('replaces the environment with inheritEnv: false', async () => {
+    const result = await runner.run(node, ['-e', 'console.log(Object.keys(process.env).sort().join(","))'], {
+      env: { ONLY: '1' },
+      inheritEnv: false,
+    });
+    expect(result.stdout.trim()).toBe('ONLY');
+  });
+
+  it('throws CommandFailedError with the exit code and the end of stderr', async () => {
+    const error = await runner
+      .run(node, ['-e', 'console.error("bad thing"); process.exit(3)'])
+      .catch((e: unknown) => e as CommandFailedError);
+    expect(error).toBeInstanceOf(CommandFailedError);
+    expect((error as CommandFailedError).result.exitCode).toBe(3);
+    expect((error as CommandFailedError).message).toMatch(/' exited with code 3: bad thing$/);
+  });
+
+  it('resolves with the exit code when ignoreExitCode is set, and streams output', async () => {
+    const chunks: string[] = [];
+    const result = await runner.run(node, ['-e', 'console.log("hi"); process.exit(2)'], {
+      ignoreExitCode: true,
+      onStdout: (c) => chunks.push(c),
+    });
+    expect(result).toEqual({ exitCode: 2, stdout: 'hi\n', stderr: '' });
+    expect(chunks.join('')).toBe('hi\n');
+  });
+
+  it('runs in cwd', async () => {
+    const result = await runner.run(node, ['-e', 'console.log(process.cwd())'], { cwd: '/' });
+    expect(result.stdout.trim()).toBe('/');
+  });
+
+  it('says which program is missing', async () => {
+    await expect(runner.run('definitely-not-a-program-k8s-ship', [])).rejects.toThrow(CommandNotFoundError);
+    await expect(runner.run('definitely-not-a-program-k8s-ship', [])).rejects.toThrow(
+      "'definitely-not-a-program-k8s-ship' was not found: install it or put it on PATH",
+    );
+  });
+
+  it('stops a program that outlives timeoutMs', async () => {
+    await expect(runner.run(node, ['-e', 'setTimeout(() => {}, 60000)'], { timeoutMs: 200 })).rejects.toThrow(
+      CommandTimeoutError,
+    );
+  });
+});

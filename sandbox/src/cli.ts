@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { formatEndpoints } from './endpoints.js';
+import { components, parseComponents, sandboxDown, sandboxStatus, sandboxUp } from './sandbox.js';
+
+const usage = `usage: npm run sandbox -- up [COMPONENT…] [--json]   start components (default: all) unless running
+       npm run sandbox -- down                      stop everything the sandbox started
+       npm run sandbox -- status [--json]           what runs, and its endpoints
+components: ${components.join(', ')}; state directory: $SANDBOX_DIR, default .state/sandbox`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  switch (command) {
+    case 'up': {
+      const endpoints = await sandboxUp(rest.length > 0 ? parseComponents(rest) : components);
+      console.log(values.json ? JSON.stringify(endpoints, null, 2) : formatEndpoints(endpoints));
+      return;
+    }
+    case 'down':
+      if (rest.length > 0) throw new Error(`down takes no components, got '${rest.join(' ')}'`);
+      await sandboxDown();
+      console.log(values.json ? JSON.stringify({ down: true }) : 'sandbox stopped');
+      return;
+    case 'status': {
+      const status = await sandboxStatus();
+      if (values.json) {
+        console.log(JSON.stringify({ components: status.components, ...status.endpoints }, null, 2));
+      } else {
+        const summary = Object.entries(status.components).map(([name, health]) => `${name}: ${health}`);
+        console.log(`${summary.join(', ')}\n${formatEndpoints(status.endpoints)}`);
+      }
+      return;
+    }
+    default:
+      throw new Error(`unknown command '${command ?? ''}': expected up, down or status\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

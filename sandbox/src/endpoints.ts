@@ -1,0 +1,104 @@
+import { loopback } from './ports.js';
+import type { SandboxState } from './state.js';
+
+/** What clients of the sandbox need to reach it: the output of `status --json` and of `readEndpoints()`. */
+export interface SandboxEndpoints {
+  stateDir: string;
+  docker?: { host: string; startedBySandbox: boolean };
+  registry?: { url: string; address: string; username: string; credentialsFile: string };
+  kube?: { url: string; kubeconfig: string; announced: Record<string, unknown> };
+  ssh?: {
+    host: string;
+    /** The port clients use: the SSH gate's, whose connections `cutSshSessions()` can drop. */
+    port: number;
+    user: string;
+    privateKeyFile: string;
+    knownHostsFile: string;
+    knownHostsLine: string;
+    hostKeyFingerprint: string;
+    /** The kubeconfig path as seen by sessions on the SSH host (KUBECONFIG is set there). */
+    kubeconfig: string;
+    /** sshd's own port, behind the gate: for tests that must bypass the gate. */
+    sshdPort: number;
+  };
+  /** Components that cannot run here yet, with the reason. */
+  unavailable: Record<string, string>;
+}
+
+export function endpointsOf(
+  state: SandboxState,
+  stateDir: string,
+  unavailable: Record<string, string> = {},
+): SandboxEndpoints {
+  const { docker, registry, kube, ssh } = state;
+  return {
+    stateDir,
+    ...(docker && { docker: { host: docker.host, startedBySandbox: docker.pid !== undefined } }),
+    ...(registry && {
+      registry: {
+        url: `http://${loopback}:${registry.port}`,
+        address: `${loopback}:${registry.port}`,
+        username: registry.username,
+        credentialsFile: registry.credentialsFile,
+      },
+    }),
+    ...(kube && { kube: { url: kube.url, kubeconfig: kube.kubeconfig, announced: kube.announced } }),
+    ...(ssh && {
+      ssh: {
+        host: loopback,
+        port: ssh.gatePort,
+        user: ssh.user,
+        privateKeyFile: ssh.privateKeyFile,
+        knownHostsFile: ssh.knownHostsFile,
+        knownHostsLine: ssh.knownHostsLine,
+        hostKeyFingerprint: ssh.hostKeyFingerprint,
+        kubeconfig: ssh.kubeconfig,
+        sshdPort: ssh.sshdPort,
+      },
+    }),
+    unavailable,
+  };
+}
+
+/** The endpoints as lines for people: one `name: value` per line, grouped by component. */
+export function formatEndpoints(endpoints: SandboxEndpoints): string {
+  const lines = [`state directory: ${endpoints.stateDir}`];
+  const { docker, registry, kube, ssh } = endpoints;
+  if (docker) {
+    lines.push(
+      'docker:',
+      `  DOCKER_HOST=${docker.host}${docker.startedBySandbox ? '' : ' (engine already running)'}`,
+    );
+  }
+  if (registry) {
+    lines.push(
+      'registry:',
+      `  url: ${registry.url}`,
+      `  user: ${registry.username}`,
+      `  credentials file: ${registry.credentialsFile}`,
+    );
+  }
+  if (kube) {
+    lines.push('kube (Kubernetes API stand-in):', `  url: ${kube.url}`, `  KUBECONFIG=${kube.kubeconfig}`);
+    for (const [key, value] of Object.entries(kube.announced))
+      lines.push(`  ${key}: ${JSON.stringify(value)}`);
+  }
+  if (ssh) {
+    lines.push(
+      'ssh (control-plane node):',
+      `  host: ${ssh.host}`,
+      `  port: ${ssh.port}`,
+      `  user: ${ssh.user}`,
+      `  private key: ${ssh.privateKeyFile}`,
+      `  known_hosts file: ${ssh.knownHostsFile}`,
+      `  known_hosts line: ${ssh.knownHostsLine}`,
+      `  host key fingerprint: ${ssh.hostKeyFingerprint}`,
+      `  KUBECONFIG there: ${ssh.kubeconfig}`,
+    );
+  }
+  for (const [component, reason] of Object.entries(endpoints.unavailable)) {
+    lines.push(`${component}: not available (${reason})`);
+  }
+  if (!docker && !registry && !kube && !ssh) lines.push('nothing is running');
+  return `${lines.join('\n')}\n`;
+}

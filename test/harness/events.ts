@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+
+export type EventFixture = 'push' | 'push-tag' | 'pull_request' | 'workflow_dispatch';
+
+/** A webhook event as the runner hands it to an action. */
+export interface RunnerEvent {
+  name: 'push' | 'pull_request' | 'workflow_dispatch';
+  payload: Record<string, unknown>;
+}
+
+/** A fresh copy of one of the payloads in test/fixtures/events, to change freely in a test. */
+export function loadEvent(fixture: EventFixture): RunnerEvent {
+  const payload = JSON.parse(
+    readFileSync(join(repoRoot, 'test', 'fixtures', 'events', `${fixture}.json`), 'utf8'),
+  );
+  const name = fixture === 'push-tag' ? 'push' : fixture;
+  return { name, payload };
+}
+
+/** A push of `branch` (the push fixture with its ref changed). */
+export function pushEvent(branch: string): RunnerEvent {
+  const event = loadEvent('push');
+  event.payload.ref = `refs/heads/${branch}`;
+  return event;
+}
+
+/** A pull request from `headBranch` into main. */
+export function pullRequestEvent(headBranch: string): RunnerEvent {
+  const event = loadEvent('pull_request');
+  const pr = event.payload.pull_request as { head: { ref: string; label: string } };
+  pr.head.ref = headBranch;
+  pr.head.label = `acme:${headBranch}`;
+  return event;
+}
+
+/** A manual run on `branch` with the given workflow_dispatch inputs. */
+export function workflowDispatchEvent(branch: string, inputs: Record<string, string>): RunnerEvent {
+  const event = loadEvent('workflow_dispatch');
+  event.payload.ref = `refs/heads/${branch}`;
+  event.payload.inputs = inputs;
+  return event;
+}
+
+function shortRefName(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags)\//, '');
+}
+
+interface Repo {
+  full_name: string;
+}
+
+/** The GITHUB_* variables GitHub derives from an event (see "Events that trigger workflows"). */
+export function eventVariables(event: RunnerEvent): Record<string, string> {
+  const p = event.payload as Record<string, unknown> & { repository: Repo; sender: { login: string } };
+  const common = {
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_REPOSITORY: p.repository.full_name,
+    GITHUB_REPOSITORY_OWNER: p.repository.full_name.split('/')[0] as string,
+    GITHUB_ACTOR: p.sender.login,
+    GITHUB_HEAD_REF: '',
+    GITHUB_BASE_REF: '',
+  };
+  if (event.name === 'pull_request') {
+    const pr = p.pull_request as {
+      number: number;
+      merge_commit_sha: string;
+      head: { ref: string };
+      base: { ref: string };
+    };
+    return {
+      ...common,
+      GITHUB_REF: `refs/pull/${pr.number}/merge`,
+      GITHUB_REF_NAME: `${pr.number}/merge`,
+      GITHUB_REF_TYPE: 'branch',
+      GITHUB_HEAD_REF: pr.head.ref,
+      GITHUB_BASE_REF: pr.base.ref,
+      GITHUB_SHA: pr.merge_commit_sha,
+    };
+  }
+  const ref = String(p.ref);
+  // workflow_dispatch payloads carry no commit; the runner uses the branch head. Any fixed sha will do.
+  const sha = event.name === 'push' ? String(p.after) : 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+  return {
+    ...common,
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: shortRefName(ref),
+    GITHUB_REF_TYPE: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    GITHUB_SHA: sha,
+  };
+}
