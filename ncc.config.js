@@ -1,23 +1,19 @@
 // Every bundle this repository ships. `npm run package` writes them; the test run rebuilds them in a
 // temporary folder and fails when a committed action bundle differs (`node scripts/package.js --check`).
 // `committed: false` bundles (the service) are build outputs only, never checked in.
-import { fileURLToPath } from 'node:url';
-
-// ncc resolves a relative entry from its own folder, not from the repository: give it absolute paths.
-const fromRoot = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 export default [
-  { name: 'service', entry: fromRoot('service/src/index.ts'), out: 'service/dist', committed: false },
+  { name: 'service', entry: 'service/src/index.ts', out: 'service/dist', committed: false },
   {
     name: 'branch-to-namespace',
-    entry: fromRoot('actions/branch-to-namespace/src/index.ts'),
+    entry: 'actions/branch-to-namespace/src/index.ts',
     out: 'actions/branch-to-namespace/dist',
   },
-  { name: 'build-push', entry: fromRoot('actions/build-push/src/index.ts'), out: 'actions/build-push/dist' },
+  { name: 'build-push', entry: 'actions/build-push/src/index.ts', out: 'actions/build-push/dist' },
   {
     name: 'build-push-post',
-    entry: fromRoot('actions/build-push/src/post.ts'),
+    entry: 'actions/build-push/src/post.ts',
     out: 'actions/build-push/dist/post',
   },
-  { name: 'trivy-scan', entry: fromRoot('actions/trivy-scan/src/index.ts'), out: 'actions/trivy-scan/dist' },
+  { name: 'trivy-scan', entry: 'actions/trivy-scan/src/index.ts', out: 'actions/trivy-scan/dist' },
 ];

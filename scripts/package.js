@@ -4,7 +4,7 @@
 //   node scripts/package.js --check    rebuild committed bundles in a temporary folder, fail on drift
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import ncc from '@vercel/ncc';
 import bundles from '../ncc.config.js';
 
@@ -16,7 +16,9 @@ if (unknown.length > 0) {
   console.error(`Unknown bundle(s): ${unknown.join(', ')}. Known: ${bundles.map((b) => b.name).join(', ')}`);
   process.exit(2);
 }
-const selected = bundles.filter((b) => (check ? b.committed !== false : names.length === 0 || names.includes(b.name)));
+const selected = bundles.filter((b) =>
+  check ? b.committed !== false : names.length === 0 || names.includes(b.name),
+);
 
 // A bundle may sit inside another's folder (an action's post step in dist/post): building or checking the
 // outer one leaves the inner one alone.
@@ -41,7 +43,8 @@ function clearOut(outDir, keep) {
 }
 
 async function build(bundle, outDir) {
-  const { code, assets } = await ncc(bundle.entry, {
+  // ncc resolves a relative entry from its own folder, so hand it an absolute one.
+  const { code, assets } = await ncc(resolve(bundle.entry), {
     minify: false,
     sourceMap: false,
     license: 'licenses.txt',
