@@ -31,23 +31,14 @@ output "ssh_host_key_command" {
   value       = "aws ec2 get-console-output --region ${var.region} --instance-id ${module.cluster.control_plane.instance_id} --latest --output text | sed -n '/BEGIN SSH HOST KEY KEYS/,/END SSH HOST KEY KEYS/p'"
 }
 
-output "ansible_inventory" {
-  description = "Nodes for Ansible's inventory: host name, public address to SSH to, private address for the cluster."
-  value = {
-    ssh_user = "ubuntu"
-    control_plane = [{
-      name        = module.cluster.control_plane.name
-      public_ip   = module.cluster.control_plane.public_ip
-      private_ip  = module.cluster.control_plane.private_ip
-      instance_id = module.cluster.control_plane.instance_id
-    }]
-    workers = [for node in module.cluster.workers : {
-      name        = node.name
-      public_ip   = node.public_ip
-      private_ip  = node.private_ip
-      instance_id = node.instance_id
-    }]
-  }
+output "control_plane" {
+  description = "The control-plane node for Ansible's inventory (ansible/inventory/from-terraform.ts): name, instance_id, public_ip (the Elastic IP), private_ip."
+  value       = module.cluster.control_plane
+}
+
+output "workers" {
+  description = "Worker nodes for Ansible's inventory, each shaped like control_plane; a worker without public_ip is reached through the control plane."
+  value       = module.cluster.workers
 }
 
 output "ecr_repository_url" {
