@@ -35,7 +35,10 @@ done
 
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "bootstrap: installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Installs exactly what package-lock.json pins. Not `npm ci`: the registry these machines reach lacks
+  # some platforms' optional binaries (Biome's macOS and Windows builds), so the lock cannot list them,
+  # and `npm ci` refuses any lock that leaves an optional dependency out. `--no-save` keeps the lock as is.
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 bash scripts/install-node24.sh
