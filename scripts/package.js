@@ -2,7 +2,7 @@
 //   node scripts/package.js            build every bundle
 //   node scripts/package.js NAME...    build only these
 //   node scripts/package.js --check    rebuild committed bundles in a temporary folder, fail on drift
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ncc from '@vercel/ncc';
