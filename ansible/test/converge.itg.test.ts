@@ -16,8 +16,8 @@ describe('converging os_prep and containerd on a Debian container', () => {
     target = await startTargetContainer(engine, 'converge');
     // A swap line as a cloud image might carry, so that persisting "swap off" has something to do.
     await target.exec(['sh', '-c', 'echo "/swapfile none swap sw 0 0" >> /etc/fstab']);
-    first = await runPlaybook(['-i', target.inventory, 'test/playbooks/converge.yml']);
-    second = await runPlaybook(['-i', target.inventory, 'test/playbooks/converge.yml']);
+    first = await runPlaybook(['-i', target.inventory, 'test/playbooks/converge.yml'], target.connectionEnv);
+    second = await runPlaybook(['-i', target.inventory, 'test/playbooks/converge.yml'], target.connectionEnv);
   }, 300_000);
 
   afterAll(async () => {

@@ -45,14 +45,10 @@ function playbook(
   vars: string,
   ...extra: string[]
 ): Promise<PlaybookRun> {
-  return runPlaybook([
-    '-i',
-    target.inventory,
-    '--extra-vars',
-    `@${vars}`,
-    ...extra,
-    `test/playbooks/${file}`,
-  ]);
+  return runPlaybook(
+    ['-i', target.inventory, '--extra-vars', `@${vars}`, ...extra, `test/playbooks/${file}`],
+    target.connectionEnv,
+  );
 }
 
 beforeAll(() => {

@@ -11,6 +11,8 @@ export interface TargetContainer {
   name: string;
   /** An inventory file naming the container as host `target` in group `targets`. */
   inventory: string;
+  /** Environment for ansible-playbook: the connection plugin runs the docker CLI, which must reach this engine. */
+  connectionEnv: NodeJS.ProcessEnv;
   exec(args: readonly string[]): Promise<string>;
   remove(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function startTargetContainer(engine: DockerEngine, purpose: string
   return {
     name,
     inventory,
+    connectionEnv: { DOCKER_HOST: engine.host },
     exec: async (args) => (await run('docker', ['exec', name, ...args], { env })).stdout,
     remove: async () => {
       await run('docker', ['rm', '--force', name], { env }).catch(() => undefined);
