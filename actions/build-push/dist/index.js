@@ -56626,6 +56626,33 @@ function ociLabels(context) {
     }
     return labels;
 }
+/**
+ * When the image was made, for `org.opencontainers.image.created`. It comes from the source, not the clock,
+ * so that building one commit twice gives the same image config and so the same digest: a second deploy of
+ * that commit is then a no-op instead of a needless rollout. In order: SOURCE_DATE_EPOCH (the
+ * reproducible-builds convention), the commit time that git records for `sha` in the build context, the
+ * pushed head commit's timestamp from the event, and only then the clock.
+ */
+async function imageCreatedTime(source) {
+    const epoch = source.env.SOURCE_DATE_EPOCH;
+    if (epoch !== undefined && epoch !== '') {
+        if (!/^\d+$/.test(epoch)) {
+            throw new src/* ConfigurationError */.j1(`Invalid SOURCE_DATE_EPOCH '${epoch}'. Expected whole seconds since 1970-01-01 UTC.`);
+        }
+        return new Date(Number(epoch) * 1000);
+    }
+    if (/^[0-9a-f]{7,64}$/.test(source.sha)) {
+        const git = await source.runner
+            .run('git', ['-C', source.context, 'show', '-s', '--format=%ct', source.sha], { ignoreExitCode: true })
+            .catch(() => undefined);
+        const seconds = git?.exitCode === 0 ? git.stdout.trim() : '';
+        if (/^\d+$/.test(seconds))
+            return new Date(Number(seconds) * 1000);
+    }
+    const headCommit = source.payload.head_commit;
+    const stamped = typeof headCommit?.timestamp === 'string' ? Date.parse(headCommit.timestamp) : Number.NaN;
+    return Number.isNaN(stamped) ? new Date(source.now()) : new Date(stamped);
+}
 const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 /** `key=value` lines; the value may hold `=`. */
 function parseLabels(inputName, lines) {
@@ -57020,7 +57047,14 @@ async function run(deps = defaultDeps()) {
                 repository: context.repository,
                 sha: context.sha,
                 version: tags[0],
-                created: new Date(deps.now()),
+                created: await imageCreatedTime({
+                    env: process.env,
+                    payload: context.payload,
+                    runner: deps.runner,
+                    context: inputs.context,
+                    sha: context.sha,
+                    now: deps.now,
+                }),
             })
             : {}),
         ...inputs.labels,

@@ -22,7 +22,7 @@ import {
   writeJobSummary,
 } from '../../lib/src/index.js';
 import { type BuildPushInputs, getInputs } from './inputs.js';
-import { ociLabels } from './labels.js';
+import { imageCreatedTime, ociLabels } from './labels.js';
 import { publishImage } from './publish.js';
 import { buildPushState } from './state.js';
 import { publishSummary } from './summary.js';
@@ -111,7 +111,14 @@ export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
           repository: context.repository,
           sha: context.sha,
           version: tags[0] as string,
-          created: new Date(deps.now()),
+          created: await imageCreatedTime({
+            env: process.env,
+            payload: context.payload,
+            runner: deps.runner,
+            context: inputs.context,
+            sha: context.sha,
+            now: deps.now,
+          }),
         })
       : {}),
     ...inputs.labels,
