@@ -16,4 +16,18 @@ export default [
     out: 'actions/build-push/dist/post',
   },
   { name: 'trivy-scan', entry: 'actions/trivy-scan/src/index.ts', out: 'actions/trivy-scan/dist' },
+  { name: 'rollout-wait', entry: 'actions/rollout-wait/src/index.ts', out: 'actions/rollout-wait/dist' },
+  {
+    name: 'ssh-set-image',
+    entry: 'actions/ssh-set-image/src/index.ts',
+    out: 'actions/ssh-set-image/dist',
+    // ssh2's optional native speed-ups are built for one Node ABI on one machine: left out of the
+    // bundle, ssh2 falls back to pure JavaScript.
+    externals: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+  },
+  {
+    name: 'ssh-set-image-post',
+    entry: 'actions/ssh-set-image/src/post.ts',
+    out: 'actions/ssh-set-image/dist/post',
+  },
 ];

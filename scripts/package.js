@@ -50,6 +50,8 @@ async function build(bundle, outDir) {
     license: 'licenses.txt',
     quiet: true,
     target: 'es2023',
+    // Optional native add-ons (ssh2's) stay out: a bundle built on one machine must match any other's.
+    externals: bundle.externals ?? [],
   });
   clearOut(outDir, nestedOuts(bundle));
   mkdirSync(outDir, { recursive: true });

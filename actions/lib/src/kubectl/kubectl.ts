@@ -1,0 +1,80 @@
+import type { CommandResult } from '../command.js';
+
+export interface KubectlRunOptions {
+  /** Written to kubectl's stdin (e.g. manifests for `apply -f -`). */
+  stdin?: string;
+  /**
+   * The command only reads the cluster: it may be re-run when the connection drops under it. Leave unset
+   * for anything that changes the cluster.
+   */
+  readOnly?: boolean;
+  /** Resolve with the result instead of throwing KubectlError on a non-zero exit code. */
+  ignoreExitCode?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface KubectlStreamOptions {
+  signal?: AbortSignal;
+  /** A watch only reads: on a dropped connection it restarts on a fresh one (lines may then repeat). */
+  readOnly?: boolean;
+  /** Told when the stream restarted after a dropped connection. */
+  onRestart?: (attempt: number, cause: unknown) => void;
+  onStderrLine?: (line: string) => void;
+}
+
+export interface KubectlStreamEnd {
+  exitCode: number;
+  stderr: string;
+  /** True when the caller's signal ended the stream. */
+  aborted: boolean;
+}
+
+/**
+ * kubectl against one cluster, wherever kubectl runs: on the control-plane node over SSH
+ * (`SshKubectl`) or here (`LocalKubectl`). `args` are kubectl's arguments after the global flags the
+ * client adds (`--kubeconfig`), never a shell string.
+ */
+export interface Kubectl {
+  /** Where kubectl runs, for log lines: `kubectl on deploy@10.0.0.1:22` or `local kubectl`. */
+  readonly target: string;
+  run(args: readonly string[], options?: KubectlRunOptions): Promise<CommandResult>;
+  /** Runs `args` with `-o json` added and parses stdout. */
+  json<T>(args: readonly string[], options?: Omit<KubectlRunOptions, 'ignoreExitCode'>): Promise<T>;
+  /** Runs a long command (`get -w`, `logs -f`) and hands each stdout line to `onLine` as it arrives. */
+  stream(
+    args: readonly string[],
+    onLine: (line: string) => void,
+    options?: KubectlStreamOptions,
+  ): Promise<KubectlStreamEnd>;
+}
+
+/** kubectl exited non-zero. `notFound` tells "the object does not exist" apart from real failures. */
+export class KubectlError extends Error {
+  readonly notFound: boolean;
+
+  constructor(
+    readonly target: string,
+    readonly args: readonly string[],
+    readonly result: CommandResult,
+  ) {
+    const stderr = result.stderr.trim().split('\n').slice(-10).join('\n');
+    super(
+      `kubectl ${args.slice(0, 2).join(' ')} failed (${target}, exit code ${result.exitCode})` +
+        (stderr ? `: ${stderr}` : ''),
+    );
+    this.name = 'KubectlError';
+    // kubectl's own wording for a missing object: `Error from server (NotFound): … not found`.
+    this.notFound = /\(NotFound\)/.test(result.stderr);
+  }
+}
+
+/** kubectl (or the shell in front of it) could not be started at all: wrong path, missing on the node. */
+export class KubectlNotFoundError extends Error {
+  constructor(
+    readonly target: string,
+    readonly kubectlPath: string,
+  ) {
+    super(`kubectl was not found at '${kubectlPath}' (${target}): install it there or set its path`);
+    this.name = 'KubectlNotFoundError';
+  }
+}

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import * as core from '@actions/core';
+import type { RemoteExecOptions, RemoteExecResult } from '../ssh/remote-shell.js';
+import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from './transport.js';
+
+/**
+ * Runs argv on this machine with no shell. Unlike ProcessCommandRunner it can be stopped by an
+ * AbortSignal, which a watch needs.
+ */
+export class LocalTransport implements ArgvTransport {
+  readonly target = 'this machine';
+
+  constructor(private readonly env: NodeJS.ProcessEnv = withoutActionInputs(process.env)) {}
+
+  exec(argv: readonly string[], options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+    const [file, ...args] = argv;
+    if (file === undefined) return Promise.reject(new Error('LocalTransport.exec: empty argv'));
+    core.debug(`run: ${argv.join(' ')}`);
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        resolve({ exitCode: 130, stdout: '', stderr: '', aborted: true });
+        return;
+      }
+      const child = spawn(file, args, { env: this.env, shell: false, stdio: 'pipe' });
+      let stdout = '';
+      let stderr = '';
+      let aborted = false;
+      const onAbort = () => {
+        aborted = true;
+        child.kill('SIGTERM');
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        options.onStdout?.(chunk);
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        options.onStderr?.(chunk);
+      });
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.stdin);
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error.code === 'ENOENT') {
+          resolve({ exitCode: EXIT_COMMAND_NOT_FOUND, stdout, stderr: `${file}: not found`, aborted });
+        } else reject(error);
+      });
+      child.on('close', (code, signal) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve({ exitCode: code ?? (signal ? 128 + 15 : 1), stdout, stderr, aborted });
+      });
+    });
+  }
+}
+
+/** The environment minus the runner's INPUT_* variables: kubectl has no business seeing a private key. */
+export function withoutActionInputs(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
+}

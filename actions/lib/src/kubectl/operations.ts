@@ -1,0 +1,288 @@
+/*
+ * Typed kubectl operations the deploy actions share. Each checks the names it puts on the command line
+ * and builds argv; none builds a shell string. Reads are marked read-only so that they survive a dropped
+ * SSH connection; writes are not, and are never re-run blindly.
+ */
+import type { Kubectl } from './kubectl.js';
+import { KubectlError } from './kubectl.js';
+import { assertKubeName } from './names.js';
+import {
+  CHANGE_CAUSE_ANNOTATION,
+  type Deployment,
+  type KubeEvent,
+  type LabelSelector,
+  type List,
+  type Pod,
+  REVISION_ANNOTATION,
+  type ReplicaSet,
+} from './resources.js';
+
+const label = (what: string, value: string) => assertKubeName(what, value, 'label');
+const subdomain = (what: string, value: string) => assertKubeName(what, value, 'subdomain');
+
+/** The Deployment, or undefined when it (or its namespace) does not exist. */
+export async function getDeployment(
+  kubectl: Kubectl,
+  namespace: string,
+  name: string,
+): Promise<Deployment | undefined> {
+  label('namespace', namespace);
+  subdomain('deployment name', name);
+  return orUndefinedWhenNotFound(
+    kubectl.json<Deployment>(['get', 'deployment', name, '--namespace', namespace], { readOnly: true }),
+  );
+}
+
+export async function namespaceExists(kubectl: Kubectl, namespace: string): Promise<boolean> {
+  label('namespace', namespace);
+  const found = await orUndefinedWhenNotFound(
+    kubectl.json<{ metadata: { name: string } }>(['get', 'namespace', namespace], { readOnly: true }),
+  );
+  return found !== undefined;
+}
+
+/** The revision number the Deployment controller gave the current template (0 before the first). */
+export function deploymentRevision(deployment: Deployment): number {
+  const raw = deployment.metadata.annotations?.[REVISION_ANNOTATION];
+  const revision = raw === undefined ? 0 : Number.parseInt(raw, 10);
+  return Number.isFinite(revision) ? revision : 0;
+}
+
+/** Container name → image of the Deployment's pod template. */
+export function deploymentImages(deployment: Deployment): Record<string, string> {
+  return Object.fromEntries(deployment.spec.template.spec.containers.map((c) => [c.name, c.image]));
+}
+
+/** `kubectl set image deployment/NAME c1=img1 c2=img2`: one change, one new revision. */
+export async function setImage(
+  kubectl: Kubectl,
+  namespace: string,
+  deployment: string,
+  images: Readonly<Record<string, string>>,
+): Promise<void> {
+  label('namespace', namespace);
+  subdomain('deployment name', deployment);
+  const pairs = Object.entries(images);
+  if (pairs.length === 0) throw new Error('setImage: no container given');
+  for (const [container, image] of pairs) {
+    label('container name', container);
+    // The image is one argv word; these would still make kubectl misread it.
+    if (!image || /\s|^-|=/.test(image)) throw new Error(`setImage: invalid image ${JSON.stringify(image)}`);
+  }
+  await kubectl.run([
+    'set',
+    'image',
+    `deployment/${deployment}`,
+    ...pairs.map(([container, image]) => `${container}=${image}`),
+    '--namespace',
+    namespace,
+  ]);
+}
+
+/** Sets annotations on one object, replacing values already there. */
+export async function annotate(
+  kubectl: Kubectl,
+  namespace: string,
+  kind: string,
+  name: string,
+  annotations: Readonly<Record<string, string>>,
+): Promise<void> {
+  label('namespace', namespace);
+  subdomain('object name', name);
+  if (!/^[a-z][a-z0-9.]*$/.test(kind)) throw new Error(`annotate: invalid kind ${JSON.stringify(kind)}`);
+  const pairs = Object.entries(annotations);
+  for (const [key] of pairs) {
+    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/.test(key)) {
+      throw new Error(`annotate: invalid annotation key ${JSON.stringify(key)}`);
+    }
+  }
+  if (pairs.length === 0) return;
+  await kubectl.run([
+    'annotate',
+    `${kind}/${name}`,
+    ...pairs.map(([key, value]) => `${key}=${value}`),
+    '--overwrite',
+    '--namespace',
+    namespace,
+  ]);
+}
+
+/** Records why the current revision exists; `kubectl rollout history` shows it as CHANGE-CAUSE. */
+export function annotateChangeCause(
+  kubectl: Kubectl,
+  namespace: string,
+  deployment: string,
+  cause: string,
+): Promise<void> {
+  return annotate(kubectl, namespace, 'deployment', deployment, { [CHANGE_CAUSE_ANNOTATION]: cause });
+}
+
+/** `kubectl apply -f -` with the manifests on stdin; returns kubectl's lines (`deployment.apps/x created`). */
+export async function applyManifests(kubectl: Kubectl, manifests: string): Promise<string[]> {
+  if (!manifests.trim()) throw new Error('applyManifests: no manifests given');
+  const { stdout } = await kubectl.run(['apply', '-f', '-'], { stdin: manifests });
+  return stdout.split('\n').filter((line) => line.trim() !== '');
+}
+
+export interface RolloutRevision {
+  revision: number;
+  replicaSet: string;
+  images: Record<string, string>;
+  changeCause?: string;
+}
+
+/** The Deployment's revisions from its ReplicaSets, oldest first (what `kubectl rollout history` reads). */
+export async function rolloutHistory(
+  kubectl: Kubectl,
+  namespace: string,
+  deployment: string,
+): Promise<RolloutRevision[]> {
+  const current = await getDeployment(kubectl, namespace, deployment);
+  if (!current) throw new Error(`deployment ${namespace}/${deployment} does not exist`);
+  const sets = await kubectl.json<List<ReplicaSet>>(
+    ['get', 'replicasets', '--namespace', namespace, '--selector', selectorString(current.spec.selector)],
+    { readOnly: true },
+  );
+  return sets.items
+    .filter((rs) => rs.metadata.ownerReferences?.some((owner) => owner.uid === current.metadata.uid))
+    .map((rs) => ({
+      revision: Number.parseInt(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '0', 10),
+      replicaSet: rs.metadata.name,
+      images: Object.fromEntries(rs.spec.template.spec.containers.map((c) => [c.name, c.image])),
+      changeCause: rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION],
+    }))
+    .sort((a, b) => a.revision - b.revision);
+}
+
+/** `kubectl rollout undo`, to the given revision or else the one before the current. */
+export async function rolloutUndo(
+  kubectl: Kubectl,
+  namespace: string,
+  deployment: string,
+  toRevision?: number,
+): Promise<void> {
+  label('namespace', namespace);
+  subdomain('deployment name', deployment);
+  if (toRevision !== undefined && !(Number.isInteger(toRevision) && toRevision >= 0)) {
+    throw new Error(`rolloutUndo: invalid revision ${toRevision}`);
+  }
+  await kubectl.run([
+    'rollout',
+    'undo',
+    `deployment/${deployment}`,
+    '--namespace',
+    namespace,
+    ...(toRevision === undefined ? [] : [`--to-revision=${toRevision}`]),
+  ]);
+}
+
+/** A label selector in kubectl's string form (`app=x,tier in (a,b)`). */
+export function selectorString(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  for (const expression of selector.matchExpressions ?? []) {
+    const values = (expression.values ?? []).join(',');
+    switch (expression.operator) {
+      case 'In':
+        parts.push(`${expression.key} in (${values})`);
+        break;
+      case 'NotIn':
+        parts.push(`${expression.key} notin (${values})`);
+        break;
+      case 'Exists':
+        parts.push(expression.key);
+        break;
+      case 'DoesNotExist':
+        parts.push(`!${expression.key}`);
+        break;
+      default:
+        throw new Error(`selectorString: unknown operator ${JSON.stringify(expression.operator)}`);
+    }
+  }
+  if (parts.length === 0) throw new Error('selectorString: an empty selector would match every pod');
+  return parts.join(',');
+}
+
+export async function podsBySelector(
+  kubectl: Kubectl,
+  namespace: string,
+  selector: LabelSelector | string,
+): Promise<Pod[]> {
+  label('namespace', namespace);
+  const text = typeof selector === 'string' ? selector : selectorString(selector);
+  const pods = await kubectl.json<List<Pod>>(['get', 'pods', '--namespace', namespace, '--selector', text], {
+    readOnly: true,
+  });
+  return pods.items;
+}
+
+/** Events about one object, oldest first. */
+export async function eventsFor(
+  kubectl: Kubectl,
+  namespace: string,
+  kind: string,
+  name: string,
+): Promise<KubeEvent[]> {
+  label('namespace', namespace);
+  subdomain('object name', name);
+  if (!/^[A-Z][A-Za-z]*$/.test(kind)) throw new Error(`eventsFor: invalid kind ${JSON.stringify(kind)}`);
+  const events = await kubectl.json<List<KubeEvent>>(
+    [
+      'get',
+      'events',
+      '--namespace',
+      namespace,
+      '--field-selector',
+      `involvedObject.kind=${kind},involvedObject.name=${name}`,
+    ],
+    { readOnly: true },
+  );
+  const time = (event: KubeEvent) => event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? '';
+  // Filtered here too: a server that ignores the field selector must not mix in other objects' events.
+  return events.items
+    .filter((event) => event.involvedObject.kind === kind && event.involvedObject.name === name)
+    .sort((a, b) => time(a).localeCompare(time(b)));
+}
+
+export interface LogOptions {
+  tailLines?: number;
+  /** The previous instance of a restarted container: where a crash's last words are. */
+  previous?: boolean;
+}
+
+/** The last lines a container printed; empty when it has none (not started, no previous instance). */
+export async function containerLogs(
+  kubectl: Kubectl,
+  namespace: string,
+  pod: string,
+  container: string,
+  options: LogOptions = {},
+): Promise<string> {
+  label('namespace', namespace);
+  subdomain('pod name', pod);
+  label('container name', container);
+  const tail = options.tailLines ?? 50;
+  if (!Number.isInteger(tail) || tail < 1) throw new Error(`containerLogs: invalid tailLines ${tail}`);
+  const result = await kubectl.run(
+    [
+      'logs',
+      pod,
+      '--namespace',
+      namespace,
+      '--container',
+      container,
+      `--tail=${tail}`,
+      ...(options.previous ? ['--previous'] : []),
+    ],
+    { readOnly: true, ignoreExitCode: true },
+  );
+  return result.exitCode === 0 ? result.stdout : '';
+}
+
+async function orUndefinedWhenNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof KubectlError && error.notFound) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,117 @@
+/*
+ * The few fields of Kubernetes objects the actions read. Kept minimal on purpose: the bundles stay small,
+ * and every field here is one the code actually uses.
+ */
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  creationTimestamp?: string;
+  ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface Container {
+  name: string;
+  image: string;
+}
+
+export interface PodTemplateSpec {
+  metadata?: Partial<ObjectMeta>;
+  spec: { containers: Container[]; initContainers?: Container[] };
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+}
+
+export interface Deployment {
+  apiVersion?: string;
+  kind?: 'Deployment';
+  metadata: ObjectMeta;
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    progressDeadlineSeconds?: number;
+    paused?: boolean;
+  };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    conditions?: Condition[];
+  };
+}
+
+export interface ReplicaSet {
+  metadata: ObjectMeta;
+  spec: { replicas?: number; selector: LabelSelector; template: PodTemplateSpec };
+  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
+}
+
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: { exitCode: number; reason?: string; message?: string; finishedAt?: string };
+}
+
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+
+export interface Pod {
+  metadata: ObjectMeta;
+  spec: { containers: Container[]; nodeName?: string };
+  status?: {
+    phase?: string;
+    reason?: string;
+    message?: string;
+    conditions?: Condition[];
+    containerStatuses?: ContainerStatus[];
+    initContainerStatuses?: ContainerStatus[];
+  };
+}
+
+export interface KubeEvent {
+  metadata: ObjectMeta;
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  involvedObject: { kind?: string; name?: string; namespace?: string; uid?: string };
+}
+
+export interface List<T> {
+  items: T[];
+}
+
+/** The annotation the Deployment controller keeps the current revision number in. */
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** The annotation `kubectl rollout history` shows as CHANGE-CAUSE. */
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';

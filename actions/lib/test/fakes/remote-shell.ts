@@ -1,0 +1,35 @@
+import type { RemoteExecOptions, RemoteExecResult, RemoteShell } from '../../src/ssh/remote-shell.js';
+
+export interface RecordedRemoteCommand {
+  command: string;
+  options: RemoteExecOptions;
+}
+
+type Responder = (
+  command: RecordedRemoteCommand,
+) =>
+  | (Partial<RemoteExecResult> & { chunks?: string[] })
+  | Promise<Partial<RemoteExecResult> & { chunks?: string[] }>;
+
+/**
+ * A RemoteShell for unit tests: records each command line and answers from a responder. `chunks` are fed
+ * to onStdout one by one, as a slow network would deliver them.
+ */
+export class FakeRemoteShell implements RemoteShell {
+  readonly target = 'deploy@fake-host:22';
+  readonly calls: RecordedRemoteCommand[] = [];
+
+  constructor(private readonly respond: Responder = () => ({})) {}
+
+  async exec(command: string, options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+    const call = { command, options };
+    this.calls.push(call);
+    const { chunks, ...answer } = await this.respond(call);
+    let stdout = answer.stdout ?? '';
+    if (chunks) {
+      for (const chunk of chunks) options.onStdout?.(chunk);
+      stdout = chunks.join('');
+    } else if (stdout) options.onStdout?.(stdout);
+    return { exitCode: 0, stderr: '', aborted: false, ...answer, stdout };
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { KubectlClient, KubectlNotFoundError, LocalTransport } from '../../src/kubectl/index.js';
+
+// The local client with Node itself standing in for the kubectl binary: real processes, no cluster.
+const node = new KubectlClient(new LocalTransport(), { kubectlPath: process.execPath });
+
+describe('KubectlClient on this machine', () => {
+  it('runs argv without a shell and hands stdin over', async () => {
+    const result = await node.run(['-e', 'process.stdin.pipe(process.stdout)', '$(id)'], {
+      stdin: 'as is; $(x)',
+    });
+    expect(result).toEqual({ exitCode: 0, stdout: 'as is; $(x)', stderr: '' });
+  });
+
+  it('streams lines as they come and stops the program on abort', async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const script = "let i = 0; setInterval(() => console.log('line ' + i++), 20);";
+    const end = await node.stream(
+      ['-e', script],
+      (line) => {
+        lines.push(line);
+        if (lines.length === 3) controller.abort();
+      },
+      { signal: controller.signal },
+    );
+    expect(end.aborted).toBe(true);
+    expect(lines.slice(0, 3)).toEqual(['line 0', 'line 1', 'line 2']);
+  });
+
+  it('reports the exit code of a stream that ends by itself', async () => {
+    const end = await node.stream(['-e', 'console.log("a"); console.error("b"); process.exit(4)'], () => {});
+    expect(end).toEqual({ exitCode: 4, stderr: 'b\n', aborted: false });
+  });
+
+  it('says kubectl is missing when the path does not exist', async () => {
+    const missing = new KubectlClient(new LocalTransport(), { kubectlPath: '/nonexistent/kubectl' });
+    await expect(missing.run(['version'])).rejects.toBeInstanceOf(KubectlNotFoundError);
+  });
+
+  it('does not hand the runner’s INPUT_* variables (a private key among them) to kubectl', async () => {
+    process.env['INPUT_PRIVATE-KEY'] = 'secret';
+    try {
+      const client = new KubectlClient(new LocalTransport(), { kubectlPath: process.execPath });
+      const { stdout } = await client.run([
+        '-e',
+        'console.log(Object.keys(process.env).filter((k) => k.startsWith("INPUT_")).length)',
+      ]);
+      expect(stdout.trim()).toBe('0');
+    } finally {
+      delete process.env['INPUT_PRIVATE-KEY'];
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Connection, Server, utils } from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSandbox } from '../../../../sandbox/src/testing.js';
+import {
+  HostKeyRefusedError,
+  parseHostKeyPins,
+  SshConnection,
+  type SshConnectionOptions,
+} from '../../src/ssh/index.js';
+
+// A bastion in front of the sandbox's real sshd. The sandbox's sshd forbids forwarding (as a node should),
+// so the bastion is an SSH server of this test (ssh2's server): its own host key, public-key login for one
+// key, and direct-tcpip to exactly the node's address. The node's key is still pinned end to end.
+let scratch: string;
+let bastion: Server;
+let bastionPort: number;
+let bastionKnownHosts: string;
+const forwards: string[] = [];
+let target: SshConnectionOptions;
+const opened: SshConnection[] = [];
+
+beforeAll(async () => {
+  const { ssh } = await useSandbox(['ssh']);
+  scratch = mkdtempSync(join(tmpdir(), 'k8s-ship-jump-test-'));
+  const hostKeyFile = join(scratch, 'bastion_host_key');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bastion', '-f', hostKeyFile]);
+  const deployKey = readFileSync(ssh.privateKeyFile, 'utf8');
+  const allowed = utils.parseKey(deployKey);
+  if (allowed instanceof Error) throw allowed;
+
+  bastion = new Server({ hostKeys: [readFileSync(hostKeyFile)] }, (client: Connection) => {
+    client.on('authentication', (ctx) => {
+      const matches =
+        ctx.method === 'publickey' &&
+        ctx.username === 'jumper' &&
+        ctx.key.data.equals(allowed.getPublicSSH()) &&
+        (!ctx.signature || allowed.verify(ctx.blob as Buffer, ctx.signature, ctx.hashAlgo) === true);
+      if (matches) ctx.accept();
+      else ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('tcpip', (accept, reject, info) => {
+        if (info.destIP !== ssh.host || info.destPort !== ssh.port) {
+          reject();
+          return;
+        }
+        forwards.push(`${info.destIP}:${info.destPort}`);
+        const channel = accept();
+        const upstream = connect(info.destPort, info.destIP);
+        channel.pipe(upstream).pipe(channel);
+        upstream.on('error', () => channel.close());
+        channel.on('close', () => upstream.destroy());
+      });
+    });
+    client.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => bastion.listen(0, '127.0.0.1', resolve));
+  bastionPort = (bastion.address() as { port: number }).port;
+  const publicKey = readFileSync(`${hostKeyFile}.pub`, 'utf8').trim().split(/\s+/);
+  bastionKnownHosts = `[127.0.0.1]:${bastionPort} ${publicKey[0]} ${publicKey[1]}`;
+  target = {
+    host: ssh.host,
+    port: ssh.port,
+    username: ssh.user,
+    privateKey: deployKey,
+    hostKeys: { pins: parseHostKeyPins(ssh.knownHostsLine) },
+    connectAttempts: 1,
+  };
+});
+
+afterAll(async () => {
+  for (const connection of opened) connection.close();
+  await new Promise<void>((resolve) => bastion?.close(() => resolve()));
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+function jump(pins: string) {
+  return {
+    host: '127.0.0.1',
+    port: bastionPort,
+    username: 'jumper',
+    privateKey: target.privateKey,
+    hostKeys: { pins: parseHostKeyPins(pins) },
+  };
+}
+
+describe('SshConnection through a jump host', () => {
+  it('reaches the node through the bastion, both host keys pinned', async () => {
+    const before = forwards.length;
+    const connection = await SshConnection.open({ ...target, jump: jump(bastionKnownHosts) });
+    opened.push(connection);
+    const result = await connection.exec('echo through');
+    expect(result.stdout).toBe('through\n');
+    expect(forwards.length - before).toBe(1);
+  });
+
+  it('refuses a bastion whose host key is not pinned, naming the bastion and the key it saw', async () => {
+    const before = forwards.length;
+    const error = await SshConnection.open({ ...target, jump: jump(`SHA256:${'D'.repeat(43)}`) }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(HostKeyRefusedError);
+    expect((error as Error).message).toContain(`jumper@127.0.0.1:${bastionPort}`);
+    expect(forwards.length).toBe(before);
+  });
+
+  it('still checks the node’s own key behind the bastion', async () => {
+    const error = await SshConnection.open({
+      ...target,
+      hostKeys: { pins: parseHostKeyPins(`SHA256:${'E'.repeat(43)}`) },
+      jump: jump(bastionKnownHosts),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyRefusedError);
+    expect((error as Error).message).toContain(`${target.username}@${target.host}:${target.port}`);
+  });
+});

@@ -1,0 +1,36 @@
+import type { RolloutSnapshot } from './assess.js';
+import type { KubeEvent } from './kube-types.js';
+
+/**
+ * What the rollout watcher needs from a cluster. The action implements it with kubectl (local with a
+ * kubeconfig, or on the control-plane node over SSH); unit tests with a fake.
+ */
+export interface RolloutCluster {
+  /** The Deployment, and the ReplicaSets and pods its selector matches. */
+  snapshot(namespace: string, deployment: string): Promise<RolloutSnapshot>;
+  /** Events about one pod, oldest first. */
+  podEvents(namespace: string, pod: string): Promise<KubeEvent[]>;
+  /** The last lines a container printed; of its previous instance when `previous` (after a crash). */
+  containerLogs(
+    namespace: string,
+    pod: string,
+    container: string,
+    options: { tailLines: number; previous: boolean },
+  ): Promise<string>;
+  /** `kubectl rollout undo --to-revision`. */
+  undo(namespace: string, deployment: string, revision: number): Promise<void>;
+}
+
+/**
+ * An error talking to the cluster. Transient ones (5xx, 410 Gone, a dropped connection, a timeout) are
+ * retried by the watcher; the others (not found, forbidden, unauthorized) are the user's to fix.
+ */
+export class ClusterError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+    this.name = 'ClusterError';
+  }
+}

@@ -1,0 +1,106 @@
+import {
+  ConfigurationError,
+  getBooleanInput,
+  getDurationInput,
+  getIntegerInput,
+  getOptionalInput,
+  getRequiredInput,
+} from '../../lib/src/index.js';
+import {
+  DNS1123_LABEL_EXPECTED,
+  DNS1123_SUBDOMAIN_EXPECTED,
+  isDns1123Label,
+  isDns1123Subdomain,
+} from '../../lib/src/kubectl/index.js';
+import {
+  forgetSecretConnectionInputs,
+  getSshConnectionInputs,
+  type SshConnectionSettings,
+} from '../../lib/src/ssh/index.js';
+import type { RolloutWaitSettings } from './rollout-wait.js';
+
+/** Where kubectl runs and which cluster it talks to. */
+export interface ConnectionInputs {
+  /** kubectl's path where it runs: on the node over SSH, or on the runner. */
+  kubectlPath: string;
+  /** The kubeconfig where kubectl runs; default kubectl's own there. */
+  kubeconfig?: string;
+  /** The control-plane node to run kubectl on; absent: kubectl runs on the runner. */
+  ssh?: SshConnectionSettings;
+}
+
+export interface RolloutWaitInputs {
+  settings: RolloutWaitSettings;
+  connection: ConnectionInputs;
+}
+
+// An absolute or relative path, no leading '-' (it would become a flag), no control characters.
+const PATH = /^[^\s-][^\0\n\r]*$/;
+
+function optionalPath(name: string): string | undefined {
+  const value = getOptionalInput(name);
+  if (value !== undefined && !PATH.test(value)) {
+    throw ConfigurationError.invalidInput(name, value, "a file path that does not start with '-' or a space");
+  }
+  return value;
+}
+
+/**
+ * The SSH inputs (the same as ssh-set-image's), when a node is named: kubectl then runs there. Without
+ * host or an EC2 query, kubectl runs on the runner.
+ */
+function sshSettings(): SshConnectionSettings | undefined {
+  const named = ['host', 'ec2-instance-id', 'ec2-instance-tag'].some(
+    (name) => getOptionalInput(name) !== undefined,
+  );
+  if (!named) return undefined;
+  const settings = getSshConnectionInputs();
+  if (settings.temporaryIngress) {
+    // The rule needs a post step to be removed; ssh-set-image has one, and its rule lasts the whole job.
+    throw new ConfigurationError(
+      "rollout-wait does not open a temporary ingress: set 'temporary-ingress' on ssh-set-image, whose rule stays open until the end of the job.",
+    );
+  }
+  // The key inputs must not reach a program this action starts: they are read, so drop them.
+  forgetSecretConnectionInputs();
+  return settings;
+}
+
+export function getInputs(): RolloutWaitInputs {
+  const namespace = getRequiredInput('namespace', "Pass branch-to-namespace's namespace output.");
+  if (!isDns1123Label(namespace))
+    throw ConfigurationError.invalidInput('namespace', namespace, DNS1123_LABEL_EXPECTED);
+  const deployment = getRequiredInput('deployment');
+  if (!isDns1123Subdomain(deployment)) {
+    throw ConfigurationError.invalidInput('deployment', deployment, DNS1123_SUBDOMAIN_EXPECTED);
+  }
+  const previous = getOptionalInput('previous-revision');
+  const settings: RolloutWaitSettings = {
+    namespace,
+    deployment,
+    timeoutMs: getDurationInput('timeout', 10 * 60_000, { minMs: 5_000, maxMs: 6 * 3_600_000 }),
+    rollbackTimeoutMs: getDurationInput('rollback-timeout', 5 * 60_000, { minMs: 5_000, maxMs: 3_600_000 }),
+    // At most 1 s: a failure must be seen within 2 s of the pod reporting it.
+    pollIntervalMs: getDurationInput('poll-interval', 1_000, { minMs: 200, maxMs: 1_000 }),
+    thresholds: {
+      crashLoopRestarts: getIntegerInput('crash-loop-restarts', 2, { min: 0, max: 100 }),
+      unschedulableMs: getDurationInput('unschedulable-timeout', 2 * 60_000, { minMs: 0, maxMs: 3_600_000 }),
+      readinessMs: getDurationInput('readiness-timeout', 5 * 60_000, { minMs: 0, maxMs: 3_600_000 }),
+    },
+    rollbackOnFailure: getBooleanInput('rollback-on-failure', true),
+    logLines: getIntegerInput('log-lines', 50, { min: 1, max: 1000 }),
+  };
+  if (previous !== undefined) {
+    // '' and '0' both mean "no previous revision" (a first deploy): ssh-set-image may pass either.
+    const revision = getIntegerInput('previous-revision', 0, { min: 0 });
+    if (revision > 0) settings.previousRevision = revision;
+  }
+  return {
+    settings,
+    connection: {
+      kubectlPath: optionalPath('kubectl') ?? 'kubectl',
+      kubeconfig: optionalPath('kubeconfig'),
+      ssh: sshSettings(),
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { conditionOf, type Deployment } from './kube-types.js';
+import { specObserved } from './replica-sets.js';
+
+export interface RolloutProgress {
+  desired: number;
+  updated: number;
+  ready: number;
+  available: number;
+  /** All pods of the Deployment, old and new: above `updated` while old pods still terminate. */
+  total: number;
+}
+
+export function progressOf(deployment: Deployment): RolloutProgress {
+  const status = deployment.status ?? {};
+  return {
+    desired: deployment.spec?.replicas ?? 1,
+    updated: status.updatedReplicas ?? 0,
+    ready: status.readyReplicas ?? 0,
+    available: status.availableReplicas ?? 0,
+    total: status.replicas ?? 0,
+  };
+}
+
+export function formatProgress(p: RolloutProgress): string {
+  const old = p.total - p.updated;
+  return (
+    `${p.updated}/${p.desired} updated, ${p.ready} ready, ${p.available} available` +
+    (old > 0 ? `, ${old} old pending termination` : '')
+  );
+}
+
+export function sameProgress(a: RolloutProgress | undefined, b: RolloutProgress): boolean {
+  return (
+    a !== undefined &&
+    a.desired === b.desired &&
+    a.updated === b.updated &&
+    a.ready === b.ready &&
+    a.available === b.available &&
+    a.total === b.total
+  );
+}
+
+export type DeploymentState =
+  | { state: 'waiting'; message: string }
+  | { state: 'complete' }
+  | { state: 'deadline-exceeded'; message: string }
+  | { state: 'replica-failure'; message: string };
+
+/**
+ * Where the Deployment's own status says the rollout is, with the checks `kubectl rollout status` makes,
+ * plus the ReplicaFailure condition (pods that cannot even be created, e.g. refused by admission).
+ */
+export function deploymentState(deployment: Deployment): DeploymentState {
+  if (!specObserved(deployment)) {
+    return { state: 'waiting', message: 'waiting for the controller to observe the new spec' };
+  }
+  const conditions = deployment.status?.conditions;
+  const progressing = conditionOf(conditions, 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return { state: 'deadline-exceeded', message: progressing.message ?? 'progress deadline exceeded' };
+  }
+  const replicaFailure = conditionOf(conditions, 'ReplicaFailure');
+  if (replicaFailure?.status === 'True') {
+    return {
+      state: 'replica-failure',
+      message: `${replicaFailure.reason ?? 'ReplicaFailure'}: ${replicaFailure.message ?? ''}`.trim(),
+    };
+  }
+  const p = progressOf(deployment);
+  if (p.updated < p.desired)
+    return { state: 'waiting', message: `${p.updated} of ${p.desired} new replicas updated` };
+  if (p.total > p.updated)
+    return { state: 'waiting', message: `${p.total - p.updated} old replicas pending termination` };
+  if (p.available < p.updated) {
+    return { state: 'waiting', message: `${p.available} of ${p.updated} updated replicas available` };
+  }
+  return { state: 'complete' };
+}

@@ -1,0 +1,99 @@
+import type { RolloutFailure } from './assess.js';
+import type { RolloutCluster } from './cluster.js';
+import { collectFailureDetails, type PodDetails } from './failure-details.js';
+import type { FailureThresholds } from './pod-problems.js';
+import type { RolloutProgress } from './progress.js';
+import { previousRevision } from './replica-sets.js';
+import { type RollbackResult, rollBack } from './rollback.js';
+import { type Clock, type WatchLog, watchRollout } from './watcher.js';
+
+export interface RolloutWaitSettings {
+  namespace: string;
+  deployment: string;
+  timeoutMs: number;
+  rollbackTimeoutMs: number;
+  pollIntervalMs: number;
+  thresholds: FailureThresholds;
+  rollbackOnFailure: boolean;
+  /** From ssh-set-image; when absent, the highest revision below the current one. */
+  previousRevision?: number;
+  logLines: number;
+}
+
+export type RolloutResult = 'succeeded' | 'failed' | 'rolled-back';
+
+export interface RolloutOutcome {
+  result: RolloutResult;
+  reason: string;
+  /** The Deployment's revision when the action ends: the rolled-out one, or the one rolled back to. */
+  revision?: number;
+  durationMs: number;
+  progress?: RolloutProgress;
+  failure?: RolloutFailure;
+  details: PodDetails[];
+  rollback?: RollbackResult & { toRevision: number };
+  /** Runner clock time of detection, for the benchmark. */
+  detectedAt?: number;
+}
+
+/** Watches the rollout; on failure collects what explains it and, unless disabled, rolls back. */
+export async function waitForRollout(
+  cluster: RolloutCluster,
+  settings: RolloutWaitSettings,
+  clock: Clock,
+  log: WatchLog,
+): Promise<RolloutOutcome> {
+  const start = clock.now();
+  const result = await watchRollout(cluster, settings, clock, log);
+  if (result.outcome === 'complete') {
+    return {
+      result: 'succeeded',
+      reason: `deployment/${settings.deployment} rolled out revision ${result.revision ?? '?'}`,
+      revision: result.revision,
+      durationMs: clock.now() - start,
+      progress: result.progress,
+      details: [],
+    };
+  }
+
+  const { failure } = result;
+  log.warning(`Rollout failed: ${failure.reason}`);
+  const details = await collectFailureDetails(cluster, settings.namespace, failure, settings.logLines);
+  const base = { progress: result.progress, failure, details, detectedAt: result.detectedAt };
+  const failed = (reason: string, revision = result.revision): RolloutOutcome => ({
+    ...base,
+    result: 'failed',
+    reason,
+    revision,
+    durationMs: clock.now() - start,
+  });
+
+  if (!settings.rollbackOnFailure) return failed(failure.reason);
+  const target =
+    settings.previousRevision ??
+    (result.snapshot ? previousRevision(result.snapshot.deployment, result.snapshot.replicaSets) : undefined);
+  if (target === undefined || target === result.revision) {
+    return failed(`${failure.reason} (no earlier revision to roll back to)`);
+  }
+  const rollback = await rollBack(
+    cluster,
+    target,
+    { ...settings, timeoutMs: settings.rollbackTimeoutMs },
+    clock,
+    log,
+  );
+  if (!rollback.ok) {
+    return {
+      ...failed(`${failure.reason}; ${rollback.reason}`, rollback.revision ?? result.revision),
+      rollback: { ...rollback, toRevision: target },
+    };
+  }
+  return {
+    ...base,
+    result: 'rolled-back',
+    reason: failure.reason,
+    revision: rollback.revision,
+    durationMs: clock.now() - start,
+    rollback: { ...rollback, toRevision: target },
+  };
+}

@@ -1,0 +1,115 @@
+import { assessRollout, type RolloutFailure, type RolloutSnapshot } from './assess.js';
+import { ClusterError, type RolloutCluster } from './cluster.js';
+import { revisionOf } from './kube-types.js';
+import { type FailureThresholds, StateTimers } from './pod-problems.js';
+import { formatProgress, type RolloutProgress, sameProgress } from './progress.js';
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface WatchLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export interface WatchOptions {
+  namespace: string;
+  deployment: string;
+  timeoutMs: number;
+  /** Time between the starts of two polls (≤ 1 s keeps detection within 2 s of the pod reporting). */
+  pollIntervalMs: number;
+  thresholds: FailureThresholds;
+}
+
+export type WatchResult =
+  | { outcome: 'complete'; revision?: number; progress: RolloutProgress; snapshot: RolloutSnapshot }
+  | {
+      outcome: 'failed';
+      failure: RolloutFailure;
+      revision?: number;
+      progress?: RolloutProgress;
+      snapshot?: RolloutSnapshot;
+      /** Runner clock time at which the failure was seen. */
+      detectedAt: number;
+    };
+
+/**
+ * Polls the rollout until it completes, fails, or times out. Polling (rather than a watch stream) makes
+ * every look a full, consistent read: there is no resourceVersion to resume, so a 410 Gone, a 5xx or a
+ * cut SSH connection costs one missed poll and nothing else. Transient API errors are retried until the
+ * timeout; permanent ones (not found, forbidden) end the watch at once.
+ */
+export async function watchRollout(
+  cluster: RolloutCluster,
+  options: WatchOptions,
+  clock: Clock,
+  log: WatchLog,
+): Promise<WatchResult> {
+  const timers = new StateTimers();
+  const deadline = clock.now() + options.timeoutMs;
+  let shown: RolloutProgress | undefined;
+  let lastWaiting = 'no answer from the cluster yet';
+  let errorStreak = 0;
+  let last: RolloutSnapshot | undefined;
+
+  for (;;) {
+    const pollStart = clock.now();
+    let snapshot: RolloutSnapshot | undefined;
+    try {
+      snapshot = await cluster.snapshot(options.namespace, options.deployment);
+      if (errorStreak > 0) log.info(`The cluster answers again after ${errorStreak} failed poll(s).`);
+      errorStreak = 0;
+    } catch (error) {
+      if (!(error instanceof ClusterError) || !error.transient) throw error;
+      // One warning per streak: a flapping API should not flood the log.
+      if (errorStreak === 0) log.warning(`Polling the rollout failed, retrying: ${error.message}`);
+      errorStreak++;
+      lastWaiting = `the cluster did not answer: ${error.message}`;
+    }
+
+    if (snapshot) {
+      last = snapshot;
+      const now = clock.now();
+      const verdict = assessRollout(snapshot, options.thresholds, timers, now);
+      const revision = revisionOf(snapshot.deployment);
+      if (!sameProgress(shown, verdict.progress)) {
+        shown = verdict.progress;
+        log.info(`${options.deployment}: ${formatProgress(verdict.progress)}`);
+      }
+      if (verdict.state === 'complete')
+        return { outcome: 'complete', revision, progress: verdict.progress, snapshot };
+      if (verdict.state === 'failed') {
+        return {
+          outcome: 'failed',
+          failure: verdict.failure,
+          revision,
+          progress: verdict.progress,
+          snapshot,
+          detectedAt: now,
+        };
+      }
+      lastWaiting = verdict.message;
+    }
+
+    const now = clock.now();
+    if (now >= deadline) {
+      const seconds = Math.round(options.timeoutMs / 1000);
+      return {
+        outcome: 'failed',
+        failure: { kind: 'timeout', reason: `Timed out after ${seconds} s: ${lastWaiting}`, problems: [] },
+        revision: last ? revisionOf(last.deployment) : undefined,
+        progress: shown,
+        snapshot: last,
+        detectedAt: now,
+      };
+    }
+    await clock.sleep(Math.max(0, Math.min(pollStart + options.pollIntervalMs, deadline) - now));
+  }
+}

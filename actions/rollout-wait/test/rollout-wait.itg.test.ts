@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../../sandbox/src/exec.js';
+import { cutSshSessions } from '../../../sandbox/src/sandbox.js';
+import { useSandbox } from '../../../sandbox/src/testing.js';
+import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
+import { SandboxApp } from './sandbox-app.js';
+
+/*
+ * The real rollout-wait bundle under Node 24, as the runner runs it, watching real rollouts on the sandbox:
+ * kubectl on the "control-plane node" over SSH (real sshd, pinned host key), pods as containers pulled
+ * from the sandbox registry. Each failure scenario ends rolled back, so the next one starts from a good
+ * Deployment.
+ */
+
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+let app: SandboxApp;
+let sshInputs: Record<string, string>;
+
+beforeAll(async () => {
+  const endpoints = await useSandbox(['docker', 'registry', 'ssh', 'kube']);
+  const { ssh } = endpoints;
+  sshInputs = {
+    host: ssh.host,
+    port: String(ssh.port),
+    user: ssh.user,
+    'private-key': readFileSync(ssh.privateKeyFile, 'utf8'),
+    'host-key': ssh.knownHostsLine,
+  };
+  app = await SandboxApp.create(endpoints, 'rollout-wait-itg');
+  await app.deployGood();
+});
+
+afterAll(async () => {
+  await app?.remove();
+});
+
+function watch(inputs: Record<string, string> = {}, whileRunning?: () => Promise<void>): Promise<StepRun> {
+  const step = runBundledAction({
+    actionDir,
+    node: 'node24',
+    inputs: {
+      ...sshInputs,
+      namespace: app.namespace,
+      deployment: 'app',
+      timeout: '90s',
+      'rollback-timeout': '60s',
+      'crash-loop-restarts': '1',
+      'readiness-timeout': '5s',
+      ...inputs,
+    },
+    timeoutMs: 115_000,
+  }).then((r) => r.main);
+  return whileRunning ? Promise.all([step, whileRunning()]).then(([main]) => main) : step;
+}
+
+/** Checks the result output, showing the step's whole log when it is not the one expected. */
+function expectResult(main: StepRun, result: string): void {
+  if (main.outputs.result !== result) {
+    throw new Error(
+      `expected result ${result}, got ${main.outputs.result} (exit code ${main.exitCode}); the step's log:\n${main.visibleLog}`,
+    );
+  }
+}
+
+async function expectRolledBackTo(image: string): Promise<void> {
+  expect(await app.image()).toBe(image);
+  const d = await app.deployment();
+  expect(d.status.availableReplicas).toBe(1);
+  expect(d.status.updatedReplicas).toBe(1);
+}
+
+describe('rollout-wait on the sandbox, over SSH', () => {
+  it('follows a good rollout to the end and reports the new revision', async () => {
+    await app.setImage(app.images.v2);
+    const main = await watch();
+    expectResult(main, 'succeeded');
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs).toMatchObject({ result: 'succeeded', revision: String(await app.revision()) });
+    expect(Number(main.outputs['duration-seconds'])).toBeGreaterThan(0);
+    expect(main.stdout).toMatch(/app: 1\/1 updated, 1 ready, 1 available\n/);
+    expect(main.summary).toContain('<h2>deployment/app in rollout-wait-itg rolled out</h2>');
+    expect(main.visibleLog).not.toContain('BEGIN OPENSSH PRIVATE KEY');
+  });
+
+  it('fails fast on an image that does not exist and rolls back to the recorded revision', async () => {
+    const good = await app.revision();
+    await app.setImage(app.images.missing);
+    const main = await watch({ 'previous-revision': String(good) });
+    expect(main.exitCode).toBe(1);
+    expectResult(main, 'rolled-back');
+    expect(main.outputs.reason).toMatch(
+      /^(ErrImagePull|ImagePullBackOff) in pod app-\w+-\w+, container web: /,
+    );
+    expect(main.errors.join('\n')).toContain('the rollout of deployment/app failed');
+    expect(main.summary).toContain('Failed to pull image');
+    expect(main.summary).toContain('No logs of app-');
+    expect(main.summary).toContain(`to revision ${good}, available again after`);
+    await expectRolledBackTo(app.images.v2);
+    expect(main.outputs.revision).toBe(String(await app.revision()));
+  });
+
+  it('fails on an image that exits at start, showing its last log lines escaped', async () => {
+    await app.setImage(app.images.crash);
+    const main = await watch();
+    expectResult(main, 'rolled-back');
+    expect(main.outputs.reason).toMatch(
+      /^CrashLoopBackOff in pod app-\w+-\w+, container web: restarted 1 time; last exit code 3 \(Error\)/,
+    );
+    expect(main.summary).toContain('(previous instance)');
+    expect(main.summary).toContain('fatal: DATABASE_URL is not set &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(main.summary).not.toContain('<script>');
+    await expectRolledBackTo(app.images.v2);
+  });
+
+  it('fails a readiness probe that never passes once readiness-timeout has gone by', async () => {
+    await app.setEnv('NOT_READY=1');
+    const main = await watch();
+    expectResult(main, 'rolled-back');
+    expect(main.outputs.reason).toMatch(
+      /^NotReady in pod app-\w+-\w+, container web: running but not ready for [56] s/,
+    );
+    expect(main.summary).toContain('Readiness probe failed');
+    const env = (await app.deployment()).spec.template.spec.containers[0].env;
+    expect(env).not.toContainEqual({ name: 'NOT_READY', value: '1' });
+  });
+
+  it('keeps watching through API 503s and 410s and still sees the rollout finish', async () => {
+    await app.setEnv('VERSION=2');
+    // Only the watcher's reads of this namespace fail, not kubectl's discovery.
+    const path = `/namespaces/${app.namespace}/`;
+    await app.faults({ failNext: { count: 3, code: 503, pathContains: path } });
+    const main = await watch({}, async () => {
+      await app.eventually(
+        'the 503s to be used up',
+        () => app.faults({}),
+        (s) => s.failuresRemaining === 0,
+        30_000,
+      );
+      await app.faults({ failNext: { count: 2, code: 410, pathContains: path } });
+    });
+    expectResult(main, 'succeeded');
+    expect(main.warnings.join('\n')).toMatch(
+      /Polling the rollout failed, retrying: kubectl get \S+: Error from server \(ServiceUnavailable\)/,
+    );
+    expect(main.stdout).toMatch(/The cluster answers again after \d+ failed poll\(s\)/);
+    expect((await app.faults({})).failuresRemaining).toBe(0);
+  });
+
+  it('survives the SSH connection being cut in the middle of the watch', async () => {
+    // A rollout that takes a while: the new pod turns ready only after its probe's initial delay.
+    await app.kubectl([
+      'patch',
+      'deployment/app',
+      '--type=json',
+      '-p',
+      JSON.stringify([
+        { op: 'add', path: '/spec/template/spec/containers/0/readinessProbe/initialDelaySeconds', value: 6 },
+      ]),
+    ]);
+    let cut = 0;
+    const main = await watch({ 'readiness-timeout': '30s' }, async () => {
+      await sleep(2_500);
+      cut += await cutSshSessions();
+      await sleep(1_500);
+      cut += await cutSshSessions();
+    });
+    expect(cut).toBeGreaterThan(0);
+    expectResult(main, 'succeeded');
+    expect(main.exitCode).toBe(0);
+  });
+
+  it('fails at the progress deadline when nothing else tells what is wrong', async () => {
+    const deadline = (seconds: number) =>
+      app.kubectl([
+        'patch',
+        'deployment/app',
+        '-p',
+        JSON.stringify({ spec: { progressDeadlineSeconds: seconds } }),
+      ]);
+    await deadline(4);
+    try {
+      await app.setEnv('NOT_READY=1', 'VERSION=3');
+      const main = await watch({ 'readiness-timeout': '10m' });
+      expectResult(main, 'rolled-back');
+      expect(main.outputs.reason).toMatch(
+        /^ProgressDeadlineExceeded: ReplicaSet "app-\w+" has timed out progressing\.$/,
+      );
+    } finally {
+      await deadline(600);
+    }
+  });
+
+  it('stops at once, naming the problem, when the Deployment does not exist', async () => {
+    const main = await watch({ deployment: 'no-such-app' });
+    expect(main.exitCode).toBe(1);
+    expect(main.errors.join('\n')).toMatch(
+      /Error from server \(NotFound\): deployments\.apps "no-such-app" not found/,
+    );
+    expect(main.outputs.result).toBeUndefined();
+  });
+
+  it('runs kubectl on the runner with a kubeconfig when no node is named', async () => {
+    await app.setEnv('VERSION=4');
+    const run = await runBundledAction({
+      actionDir,
+      node: 'node24',
+      inputs: {
+        namespace: app.namespace,
+        deployment: 'app',
+        kubeconfig: app.endpoints.kube.kubeconfig,
+      },
+      timeoutMs: 115_000,
+    });
+    expectResult(run.main, 'succeeded');
+    expect(run.main.stdout).not.toContain('SSH: connected');
+  });
+
+  it('only reports, without rolling back, when rollback-on-failure is false', async () => {
+    await app.kubectl([
+      'patch',
+      'deployment/app',
+      '-p',
+      JSON.stringify({ spec: { progressDeadlineSeconds: 600 } }),
+    ]);
+    await app.setImage(app.images.missing);
+    const main = await watch({ 'rollback-on-failure': 'false' });
+    expect(main.exitCode).toBe(1);
+    expectResult(main, 'failed');
+    expect(await app.image()).toBe(app.images.missing);
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { ClusterError } from '../src/cluster.js';
+import { type RolloutWaitSettings, waitForRollout } from '../src/rollout-wait.js';
+import { FakeClock, FakeCluster } from './fake-cluster.js';
+import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+
+const settings: RolloutWaitSettings = {
+  namespace: 'shop',
+  deployment: 'guestbook-ui',
+  timeoutMs: 60_000,
+  rollbackTimeoutMs: 30_000,
+  pollIntervalMs: 1_000,
+  thresholds: { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000 },
+  rollbackOnFailure: true,
+  logLines: 20,
+};
+
+const quiet = { info: () => {}, warning: () => {} };
+
+/** After `rollout undo` to revision 1, the controller makes its ReplicaSet revision 3, ready. */
+function rolledBackTo1() {
+  const deployment = deploymentAt(3, {
+    replicas: 1,
+    updatedReplicas: 1,
+    readyReplicas: 1,
+    availableReplicas: 1,
+  });
+  const rs = replicaSetOf(deployment, 3);
+  return { deployment, replicaSets: [replicaSetOf(deployment, 2), rs], pods: [ownedBy(readyPod(), rs)] };
+}
+
+describe('waitForRollout', () => {
+  it('rolls back a crash-looping rollout to the previous revision and still reports the failure', async () => {
+    const clock = new FakeClock();
+    const crashing = rolloutWithNewPod(fixture('pod-crashloop'));
+    const cluster = new FakeCluster(clock, [crashing], [rolloutWithNewPod(readyPod()), rolledBackTo1()]);
+    cluster.logs['guestbook-ui-hash2-new/main'] = 'Error: cannot connect to db\n';
+    const outcome = await waitForRollout(cluster, settings, clock, quiet);
+    expect(cluster.undos).toEqual([1]);
+    expect(outcome).toMatchObject({
+      result: 'rolled-back',
+      revision: 3,
+      rollback: { ok: true, toRevision: 1 },
+      failure: { kind: 'crash-loop' },
+    });
+    expect(outcome.reason).toMatch(
+      /^CrashLoopBackOff in pod guestbook-ui-hash2-new, container main: restarted 3 times/,
+    );
+    // The crashed instance has the logs that explain it.
+    expect(cluster.logCalls).toEqual([
+      { pod: 'guestbook-ui-hash2-new', container: 'main', previous: true, tailLines: 20 },
+    ]);
+    expect(outcome.details[0]?.logs).toEqual({ text: 'Error: cannot connect to db\n' });
+  });
+
+  it('uses the previous-revision input over what the ReplicaSets suggest', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(
+      clock,
+      [rolloutWithNewPod(fixture('pod-imagepullbackoff'))],
+      [rolledBackTo1()],
+    );
+    await waitForRollout(cluster, { ...settings, previousRevision: 7 }, clock, quiet);
+    expect(cluster.undos).toEqual([7]);
+  });
+
+  it('does not read logs of a container that never started', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(
+      clock,
+      [rolloutWithNewPod(fixture('pod-imagepullbackoff'))],
+      [rolledBackTo1()],
+    );
+    const outcome = await waitForRollout(cluster, settings, clock, quiet);
+    expect(cluster.logCalls).toEqual([]);
+    expect(outcome.details[0]?.logs).toEqual({ missing: 'the container never started (ImagePullBackOff)' });
+  });
+
+  it('only reports when rollback-on-failure is off', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, [rolloutWithNewPod(fixture('pod-imagepullbackoff'))]);
+    const outcome = await waitForRollout(cluster, { ...settings, rollbackOnFailure: false }, clock, quiet);
+    expect(cluster.undos).toEqual([]);
+    expect(outcome).toMatchObject({ result: 'failed', revision: 2 });
+    expect(outcome.rollback).toBeUndefined();
+  });
+
+  it('fails without an undo on a first deploy, which has no earlier revision', async () => {
+    const clock = new FakeClock();
+    const first = rolloutWithNewPod(fixture('pod-imagepullbackoff'));
+    first.replicaSets.shift();
+    first.pods.shift();
+    const cluster = new FakeCluster(clock, [first]);
+    const outcome = await waitForRollout(cluster, settings, clock, quiet);
+    expect(cluster.undos).toEqual([]);
+    expect(outcome.result).toBe('failed');
+    expect(outcome.reason).toMatch(/\(no earlier revision to roll back to\)$/);
+  });
+
+  it('reports a rollback that does not become available as failed, with both reasons', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(
+      clock,
+      [rolloutWithNewPod(fixture('pod-imagepullbackoff'))],
+      [rolloutWithNewPod(fixture('pod-pending'))],
+    );
+    const outcome = await waitForRollout(cluster, { ...settings, rollbackTimeoutMs: 5_000 }, clock, quiet);
+    expect(outcome.result).toBe('failed');
+    expect(outcome.rollback).toMatchObject({ ok: false, toRevision: 1 });
+    expect(outcome.reason).toMatch(
+      /^ImagePullBackOff .*; the rollback did not become available: Timed out after 5 s/,
+    );
+  });
+
+  it('reports an undo that kubectl refused as failed', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, [rolloutWithNewPod(fixture('pod-imagepullbackoff'))]);
+    cluster.undoError = new ClusterError('Error from server (Forbidden): cannot patch', false);
+    const outcome = await waitForRollout(cluster, settings, clock, quiet);
+    expect(outcome.result).toBe('failed');
+    expect(outcome.reason).toContain(
+      'rollout undo to revision 1 failed: Error from server (Forbidden): cannot patch',
+    );
+  });
+
+  it('succeeds with the revision and no details when the rollout completes', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, [rolledBackTo1()]);
+    const outcome = await waitForRollout(cluster, settings, clock, quiet);
+    expect(outcome).toMatchObject({ result: 'succeeded', revision: 3, details: [] });
+    expect(outcome.durationMs).toBe(100);
+  });
+});

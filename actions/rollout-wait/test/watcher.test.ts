@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { ClusterError } from '../src/cluster.js';
+import { type WatchOptions, watchRollout } from '../src/watcher.js';
+import { FakeClock, FakeCluster } from './fake-cluster.js';
+import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+
+const options: WatchOptions = {
+  namespace: 'shop',
+  deployment: 'guestbook-ui',
+  timeoutMs: 60_000,
+  pollIntervalMs: 1_000,
+  thresholds: { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000 },
+};
+
+function recordingLog() {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+  };
+}
+
+function completeRollout() {
+  const deployment = deploymentAt(2, {
+    replicas: 1,
+    updatedReplicas: 1,
+    readyReplicas: 1,
+    availableReplicas: 1,
+  });
+  const rs = replicaSetOf(deployment, 2);
+  return { deployment, replicaSets: [replicaSetOf(deployment, 1), rs], pods: [ownedBy(readyPod(), rs)] };
+}
+
+describe('watchRollout', () => {
+  it('prints a progress line only when the counts change, then completes', async () => {
+    const clock = new FakeClock();
+    const pending = rolloutWithNewPod(fixture('pod-pending'), { readyReplicas: 1 });
+    const cluster = new FakeCluster(clock, [pending, pending, pending, completeRollout()]);
+    const log = recordingLog();
+    const result = await watchRollout(cluster, options, clock, log);
+    expect(result).toMatchObject({ outcome: 'complete', revision: 2 });
+    expect(log.lines).toEqual([
+      'info: guestbook-ui: 1/1 updated, 1 ready, 1 available, 1 old pending termination',
+      'info: guestbook-ui: 1/1 updated, 1 ready, 1 available',
+    ]);
+    expect(cluster.polls).toBe(4);
+  });
+
+  it('fails on the first poll after the pod reports a broken image, one poll interval at most', async () => {
+    const clock = new FakeClock();
+    const pending = rolloutWithNewPod(fixture('pod-pending'));
+    const broken = rolloutWithNewPod(fixture('pod-imagepullbackoff'));
+    const cluster = new FakeCluster(clock, [pending, pending, pending, broken]);
+    const result = await watchRollout(cluster, options, clock, recordingLog());
+    expect(result.outcome).toBe('failed');
+    if (result.outcome !== 'failed') return;
+    expect(result.failure.kind).toBe('image-pull');
+    // Polls start every second: the 4th starts at 3 s and answers after 100 ms of latency.
+    expect(result.detectedAt).toBe(3_100);
+  });
+
+  it('keeps polling through transient API errors, warning once per streak', async () => {
+    const clock = new FakeClock();
+    const err = (m: string) => new ClusterError(m, true);
+    const pending = rolloutWithNewPod(fixture('pod-pending'));
+    const cluster = new FakeCluster(clock, [
+      pending,
+      err('Error from server (InternalError): boom'),
+      err('Error from server (Expired): too old resource version'),
+      pending,
+      err('connection reset'),
+      completeRollout(),
+    ]);
+    const log = recordingLog();
+    const result = await watchRollout(cluster, options, clock, log);
+    expect(result.outcome).toBe('complete');
+    expect(log.lines.filter((l) => l.startsWith('warning:'))).toEqual([
+      'warning: Polling the rollout failed, retrying: Error from server (InternalError): boom',
+      'warning: Polling the rollout failed, retrying: connection reset',
+    ]);
+    expect(log.lines).toContain('info: The cluster answers again after 2 failed poll(s).');
+  });
+
+  it('stops at once on a permanent error such as a missing deployment', async () => {
+    const clock = new FakeClock();
+    const notFound = new ClusterError(
+      'Error from server (NotFound): deployments.apps "web" not found',
+      false,
+    );
+    const cluster = new FakeCluster(clock, [notFound]);
+    await expect(watchRollout(cluster, options, clock, recordingLog())).rejects.toBe(notFound);
+    expect(cluster.polls).toBe(1);
+  });
+
+  it('times out with what it was still waiting for', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, [rolloutWithNewPod(fixture('pod-pending'))]);
+    const result = await watchRollout(cluster, { ...options, timeoutMs: 5_000 }, clock, recordingLog());
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      failure: { kind: 'timeout', reason: 'Timed out after 5 s: 1 old replicas pending termination' },
+    });
+    expect(clock.now()).toBeGreaterThanOrEqual(5_000);
+    expect(clock.now()).toBeLessThan(6_200);
+  });
+
+  it('times out when the cluster never answers, saying so', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, [new ClusterError('ssh: connection refused', true)]);
+    const result = await watchRollout(cluster, { ...options, timeoutMs: 3_000 }, clock, recordingLog());
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      failure: {
+        kind: 'timeout',
+        reason: 'Timed out after 3 s: the cluster did not answer: ssh: connection refused',
+      },
+    });
+  });
+
+  it('fails a readiness probe that never passes once the bound has gone by on the runner clock', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, [rolloutWithNewPod(fixture('pod-running-not-ready'))]);
+    const result = await watchRollout(
+      cluster,
+      { ...options, thresholds: { ...options.thresholds, readinessMs: 10_000 } },
+      clock,
+      recordingLog(),
+    );
+    expect(result).toMatchObject({ outcome: 'failed', failure: { kind: 'readiness' } });
+    // 10 s of bound after the probe's 10 s initial delay, one poll a second.
+    expect(cluster.polls).toBe(21);
+  });
+});

@@ -1,0 +1,88 @@
+import {
+  code,
+  group,
+  readRunContext,
+  runAction,
+  setOutputs,
+  table,
+  warning,
+  writeJobSummary,
+} from '../../lib/src/index.js';
+import { sshKubectl } from '../../lib/src/kubectl/index.js';
+import {
+  defaultSshAccessDeps,
+  forgetSecretConnectionInputs,
+  openSshAccess,
+  type SshAccessDeps,
+  type SshConnection,
+} from '../../lib/src/ssh/index.js';
+import { renderBootstrapManifests } from './bootstrap.js';
+import { changeCause } from './change-cause.js';
+import { type DeployResult, deployImage } from './deploy.js';
+import { getInputs, type SetImageInputs } from './inputs.js';
+
+export type SetImageDeps = SshAccessDeps;
+
+async function deploy(inputs: SetImageInputs, connection: SshConnection): Promise<DeployResult> {
+  const kubectl = sshKubectl(connection, {
+    kubectlPath: inputs.kubectlPath,
+    ...(inputs.kubeconfigPath !== undefined && { kubeconfigPath: inputs.kubeconfigPath }),
+  });
+  const { overlayDir } = inputs;
+  return deployImage(kubectl, {
+    namespace: inputs.namespace,
+    deployment: inputs.deployment,
+    images: inputs.images,
+    changeCause: inputs.changeCause ?? changeCause(inputs.image, readRunContext()),
+    revisionTimeoutMs: inputs.revisionTimeoutMs,
+    ...(overlayDir !== undefined && {
+      bootstrap: () =>
+        renderBootstrapManifests({
+          overlayDir,
+          namespace: inputs.namespace,
+          deployment: inputs.deployment,
+          images: inputs.images,
+        }),
+    }),
+  });
+}
+
+export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<void> {
+  await runAction('ssh-set-image', async () => {
+    const inputs = getInputs();
+    forgetSecretConnectionInputs();
+    if (!inputs.image.includes('@sha256:')) {
+      warning(
+        `The image ${inputs.image} is not pinned by digest: a tag can be moved under a running Deployment.`,
+      );
+    }
+    const connection = await group('Connect', () => openSshAccess(inputs.connection, deps));
+    try {
+      const result = await group(`Set the image of ${inputs.namespace}/${inputs.deployment}`, () =>
+        deploy(inputs, connection),
+      );
+      setOutputs({
+        'previous-image': result.previousImage,
+        'previous-revision': result.previousRevision,
+        revision: result.revision,
+        bootstrapped: result.bootstrapped,
+        changed: result.changed,
+      });
+      await writeJobSummary([
+        table(
+          ['Deployment', 'Image', 'Previous image', 'Revision'],
+          [
+            [
+              code(`${inputs.namespace}/${inputs.deployment}`),
+              code(inputs.image),
+              result.bootstrapped ? 'first deploy' : code(result.previousImage),
+              `${result.previousRevision} → ${result.revision}`,
+            ],
+          ],
+        ),
+      ]);
+    } finally {
+      connection.close();
+    }
+  });
+}

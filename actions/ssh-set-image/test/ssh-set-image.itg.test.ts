@@ -1,0 +1,260 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSandbox } from '../../../sandbox/src/testing.js';
+import { repoRoot } from '../../../test/harness/paths.js';
+import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
+import {
+  CHANGE_CAUSE_ANNOTATION,
+  deploymentImages,
+  deploymentRevision,
+  getDeployment,
+  type KubectlClient,
+  localKubectl,
+  rolloutHistory,
+} from '../../lib/src/kubectl/index.js';
+import { type Ec2StandIn, startEc2StandIn } from './ec2-stand-in.js';
+
+// The bundled action (Node 24, through the runner harness) against the sandbox: real sshd with its pinned
+// host key, real kubectl on the SSH host, the Kubernetes API stand-in. The first deploy renders the repo's
+// own dev overlay; later tests change the image of what it created.
+const actionDir = join(repoRoot, 'actions', 'ssh-set-image');
+const namespace = 'ssh-set-image-itg';
+const groupId = 'sg-0123456789abcdef0';
+const instanceId = 'i-0123456789abcdef0';
+const image = (n: number) => `127.0.0.1:1/metrics-api@sha256:${String(n).repeat(64).slice(0, 64)}`;
+
+let ssh: Awaited<ReturnType<typeof useSandbox<'ssh' | 'kube'>>>['ssh'];
+let kubectl: KubectlClient;
+let ec2: Ec2StandIn;
+let scratch: string;
+
+function connectionInputs(): Record<string, string> {
+  return {
+    host: ssh.host,
+    port: String(ssh.port),
+    user: ssh.user,
+    'private-key': readFileSync(ssh.privateKeyFile, 'utf8'),
+    'host-key': ssh.knownHostsLine,
+    'connect-attempts': '1',
+  };
+}
+
+async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+) {
+  return runBundledAction({
+    actionDir,
+    node: 'node24',
+    workspace: repoRoot,
+    inputs: { namespace, deployment: 'metrics-api', ...connectionInputs(), ...inputs },
+    env,
+    timeoutMs,
+  });
+}
+
+function ec2Env(): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_EC2: ec2.url,
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'AKIASTANDIN000000000',
+    AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
+  };
+}
+
+function failure(step: StepRun): string {
+  expect(step.exitCode).not.toBe(0);
+  return step.errors.join('\n');
+}
+
+beforeAll(async () => {
+  const sandbox = await useSandbox(['ssh', 'kube']);
+  ssh = sandbox.ssh;
+  kubectl = localKubectl({ kubeconfigPath: sandbox.kube.kubeconfig });
+  await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=60s']);
+  ec2 = await startEc2StandIn(groupId, instanceId);
+  scratch = mkdtempSync(join(tmpdir(), 'ssh-set-image-itg-'));
+});
+
+afterAll(async () => {
+  await kubectl?.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  await ec2?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('ssh-set-image on the sandbox', () => {
+  it('fails clearly when the Deployment is missing and no overlay is given', async () => {
+    const { main } = await runAction({ image: image(1) });
+    expect(failure(main)).toContain(
+      `The Deployment ${namespace}/metrics-api does not exist. Set the input 'overlay'`,
+    );
+  });
+
+  it('creates namespace and Deployment from the overlay on a first deploy, with the image set', async () => {
+    const { main } = await runAction({ image: image(1), overlay: 'k8s/overlays/dev' });
+    expect(main.errors).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs).toMatchObject({
+      bootstrapped: 'true',
+      'previous-image': '',
+      'previous-revision': '0',
+    });
+    const deployment = await getDeployment(kubectl, namespace, 'metrics-api');
+    expect(deploymentImages(deployment!)).toEqual({ 'metrics-api': image(1) });
+    expect(main.outputs.revision).toBe(String(deploymentRevision(deployment!)));
+    expect(deployment?.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION]).toContain(`deploy ${image(1)}`);
+  });
+
+  it('records the running image and revision, sets the new one and annotates the change cause', async () => {
+    const before = await getDeployment(kubectl, namespace, 'metrics-api');
+    // The kubeconfig given explicitly, as on a k3s node (/etc/rancher/k3s/k3s.yaml).
+    const { main, mainEnv } = await runAction({ image: image(2), kubeconfig: ssh.kubeconfig });
+    expect(main.errors).toEqual([]);
+    expect(main.outputs['previous-image']).toBe(image(1));
+    expect(main.outputs['previous-revision']).toBe(String(deploymentRevision(before!)));
+    const after = await getDeployment(kubectl, namespace, 'metrics-api');
+    expect(deploymentImages(after!)).toEqual({ 'metrics-api': image(2) });
+    expect(Number(main.outputs.revision)).toBe(deploymentRevision(after!));
+    expect(Number(main.outputs.revision)).toBeGreaterThan(deploymentRevision(before!));
+    const cause = after?.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION] ?? '';
+    expect(cause).toContain(`commit ${mainEnv.GITHUB_SHA?.slice(0, 12)}`);
+    expect(cause).toContain(`by ${mainEnv.GITHUB_ACTOR}`);
+    expect(cause).toContain(`run https://github.com/${mainEnv.GITHUB_REPOSITORY}/actions/runs/`);
+    expect(main.summary).toContain(image(2));
+    // What `kubectl rollout history` shows: the new revision's ReplicaSet carries the change cause.
+    const history = await rolloutHistory(kubectl, namespace, 'metrics-api');
+    expect(history.at(-1)).toMatchObject({
+      revision: Number(main.outputs.revision),
+      images: { 'metrics-api': image(2) },
+    });
+    expect(history.at(-1)?.changeCause).toBe(cause);
+  });
+
+  it('uses the kubeconfig path given, and passes kubectl’s own error back', async () => {
+    const { main } = await runAction({ image: image(3), kubeconfig: '/nonexistent/kubeconfig' });
+    const message = failure(main);
+    expect(message).toContain('kubectl get deployment failed');
+    expect(message).toContain('/nonexistent/kubeconfig');
+  });
+
+  it('refuses a host key that is not pinned and names the one it saw, before running anything', async () => {
+    const other = `SHA256:${'C'.repeat(43)}`;
+    const { main } = await runAction({ image: image(3), 'host-key': other });
+    const message = failure(main);
+    expect(message).toContain(ssh.hostKeyFingerprint);
+    expect(message).toContain('is not pinned');
+    const deployment = await getDeployment(kubectl, namespace, 'metrics-api');
+    expect(deploymentImages(deployment!)).toEqual({ 'metrics-api': image(2) });
+  });
+
+  it('connects to an unpinned host only with explicit trust on first use, printing the key to pin', async () => {
+    const { main } = await runAction({
+      image: image(2),
+      'host-key': '',
+      'insecure-trust-on-first-use': 'true',
+    });
+    expect(main.errors).toEqual([]);
+    expect(main.outputs.changed).toBe('false');
+    const warning = main.warnings.find((text) => text.includes('on first use')) ?? '';
+    expect(warning).toContain(ssh.hostKeyFingerprint);
+    expect(warning).toContain(ssh.knownHostsLine.split(' ').slice(1).join(' '));
+  });
+
+  it('says which user the server refused a key for', async () => {
+    const keyFile = join(scratch, 'not-authorized');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'not-authorized', '-f', keyFile]);
+    const stranger = readFileSync(keyFile, 'utf8');
+    const { main } = await runAction({ image: image(3), 'private-key': stranger });
+    expect(failure(main)).toContain(`refused the private key for user '${ssh.user}'`);
+  });
+});
+
+describe('temporary ingress through the bundled main and post steps (EC2 stand-in)', () => {
+  const ingressInputs = () => ({
+    host: '',
+    'ec2-instance-id': instanceId,
+    'temporary-ingress': 'true',
+    'runner-ip': '127.0.0.1',
+  });
+  const actions = () => ec2.calls.map((call) => call.action);
+
+  it('removes the rule after a successful deploy', async () => {
+    ec2.calls.length = 0;
+    ec2.authorize = 'create';
+    const { main, post } = await runAction({ image: image(4), ...ingressInputs() }, ec2Env());
+    expect(main.errors).toEqual([]);
+    expect(actions()).toEqual([
+      'DescribeInstances',
+      'AuthorizeSecurityGroupIngress',
+      'RevokeSecurityGroupIngress',
+    ]);
+    expect(ec2.calls[1]?.params).toMatchObject({
+      GroupId: groupId,
+      'IpPermissions.1.FromPort': String(ssh.port),
+      'IpPermissions.1.IpRanges.1.CidrIp': '127.0.0.1/32',
+    });
+    expect(ec2.calls[2]?.params).toMatchObject({
+      GroupId: groupId,
+      'SecurityGroupRuleId.1': 'sgr-0feedfacecafe0001',
+    });
+    expect(post?.warnings).toEqual([]);
+    // The key is masked, and neither the state handed to the post step nor the visible log carries it.
+    const keyLine = connectionInputs()['private-key']?.split('\n')[1] ?? '';
+    expect(main.masks).toContain(keyLine);
+    expect(JSON.stringify(main.state)).not.toContain(keyLine);
+    expect(main.visibleLog).not.toContain(keyLine);
+  });
+
+  it('removes the rule after a failed deploy', async () => {
+    ec2.calls.length = 0;
+    const { main, post } = await runAction(
+      { image: image(5), deployment: 'no-such-deployment', ...ingressInputs() },
+      ec2Env(),
+    );
+    expect(failure(main)).toContain('no-such-deployment does not exist');
+    expect(actions()).toEqual([
+      'DescribeInstances',
+      'AuthorizeSecurityGroupIngress',
+      'RevokeSecurityGroupIngress',
+    ]);
+    expect(post?.exitCode).toBe(0);
+  });
+
+  it('removes the rule after the main step is killed mid-connection (cancellation)', async () => {
+    ec2.calls.length = 0;
+    // An SSH port that accepts and then says nothing: main hangs in the handshake until the runner kills it.
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((silent.address() as { port: number }).port);
+      const { main, post } = await runAction(
+        { image: image(6), ...ingressInputs(), port, 'connect-timeout': '120s' },
+        ec2Env(),
+        10_000,
+      );
+      expect(main.signal).toBe('SIGKILL');
+      expect(actions()).toEqual([
+        'DescribeInstances',
+        'AuthorizeSecurityGroupIngress',
+        'RevokeSecurityGroupIngress',
+      ]);
+      expect(post?.stdout).toContain('Removed the temporary rule');
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('leaves alone a rule that existed before the run', async () => {
+    ec2.calls.length = 0;
+    ec2.authorize = 'duplicate';
+    const { main, post } = await runAction({ image: image(7), ...ingressInputs() }, ec2Env());
+    expect(main.errors).toEqual([]);
+    expect(actions()).toEqual(['DescribeInstances', 'AuthorizeSecurityGroupIngress']);
+    expect(post?.stdout).toContain('was open before this run: left as it was');
+  });
+});

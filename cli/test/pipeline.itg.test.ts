@@ -1,0 +1,276 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { stringify } from 'yaml';
+import { deleteManifest } from '../../actions/build-push/test/registry-api.js';
+import { ensureNodeBaseImage } from '../../sandbox/src/base-image.js';
+import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../../sandbox/src/docker-engine.js';
+import type { SandboxEndpoints } from '../../sandbox/src/endpoints.js';
+import { readRegistryCredentials } from '../../sandbox/src/registry.js';
+import { useSandbox } from '../../sandbox/src/testing.js';
+import { repoRoot } from '../../test/harness/paths.js';
+import { type Io, main } from '../src/main.js';
+
+const SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
+const LABEL = 'k8s-ship.test=cli-pipeline';
+const COMMIT_TIME = '2026-11-20T09:30:00Z';
+const NAMESPACE = 'preview-feature-shop-cart';
+const DEPLOYMENT = 'shop';
+// The stand-in trivy answers by image name: this one gets the real alpine 3.10 report (four MEDIUM).
+const repository = `k8s-ship-itg/pipeline-alpine-310-${process.pid}`;
+
+// A service small enough to build in a second: ready on /ready, on the port the pod runtime gives it.
+const SERVER = `const http = require('node:http');
+http.createServer((req, res) => res.end(req.url === '/ready' ? 'ok' : 'shop ${SHA.slice(0, 7)}\\n'))
+  .listen(Number(process.env.PORT || 8080), '127.0.0.1');
+`;
+
+interface Registry {
+  url: string;
+  address: string;
+  username: string;
+  password: string;
+}
+
+/** The service's checkout: Dockerfile, code, and a preview overlay that bootstraps the namespace. */
+function writeWorkspace(dir: string, registry: Registry): void {
+  writeFileSync(join(dir, 'server.js'), SERVER);
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    `ARG BASE\nFROM \${BASE}\nCOPY server.js /app/server.js\nUSER 65532:65532\nCMD ["node", "/app/server.js"]\n`,
+  );
+  const overlay = join(dir, 'deploy', 'overlays', 'preview');
+  mkdirSync(overlay, { recursive: true });
+  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+  const pullSecret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'registry' },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: {
+      '.dockerconfigjson': Buffer.from(
+        JSON.stringify({
+          auths: { [registry.address]: { username: registry.username, password: registry.password, auth } },
+        }),
+      ).toString('base64'),
+    },
+  };
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: DEPLOYMENT },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: DEPLOYMENT } },
+      template: {
+        metadata: { labels: { app: DEPLOYMENT } },
+        spec: {
+          terminationGracePeriodSeconds: 2,
+          imagePullSecrets: [{ name: 'registry' }],
+          securityContext: { runAsNonRoot: true, runAsUser: 65532 },
+          containers: [
+            {
+              name: DEPLOYMENT,
+              image: 'placeholder/shop',
+              imagePullPolicy: 'Always',
+              readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'preview' } };
+  writeFileSync(join(overlay, 'namespace.yaml'), stringify(namespace));
+  writeFileSync(join(overlay, 'pull-secret.yaml'), stringify(pullSecret));
+  writeFileSync(join(overlay, 'deployment.yaml'), stringify(deployment));
+  writeFileSync(
+    join(overlay, 'kustomization.yaml'),
+    stringify({ resources: ['namespace.yaml', 'pull-secret.yaml', 'deployment.yaml'] }),
+  );
+}
+
+/**
+ * `k8s-ship pipeline` end to end on the sandbox: the root composite action's five steps run in order
+ * through the composite runner and the real bundles. The image is built on the real Docker engine and
+ * pushed to the authenticated registry, scanned (by the trivy-scan tests' stand-in for Trivy, which
+ * cannot be installed here, answering with a real Trivy report), set on the Deployment over SSH with the
+ * pinned host key (the first deploy creates the namespace from the overlay), and its rollout watched on
+ * the Kubernetes API stand-in. A second run of the same commit changes nothing.
+ */
+describe('k8s-ship pipeline on the sandbox', () => {
+  let endpoints: Required<Pick<SandboxEndpoints, 'registry' | 'ssh' | 'kube'>>;
+  let engine: DockerEngine;
+  let registry: Registry;
+  let root: string;
+  let io: () => Io & { out: () => { stdout: string; stderr: string } };
+  let args: string[];
+  let first: { code: number; stdout: string; stderr: string };
+
+  const kubectl = (kubectlArgs: string[]) =>
+    execFileSync('kubectl', kubectlArgs, {
+      env: { ...process.env, KUBECONFIG: endpoints.kube.kubeconfig },
+      encoding: 'utf8',
+    });
+
+  // Folders of the runs' files (the CLI keeps them and names them), removed after the tests.
+  const runFolders: string[] = [];
+
+  async function ship() {
+    const streams = io();
+    const code = await main(args, streams);
+    const out = streams.out();
+    const folder = /files of this run are in (\S+)/.exec(out.stderr)?.[1];
+    if (folder) runFolders.push(folder);
+    return { code, ...out };
+  }
+
+  beforeAll(async () => {
+    endpoints = await useSandbox(['docker', 'registry', 'ssh', 'kube']);
+    engine = await ensureDockerEngine();
+    registry = {
+      ...readRegistryCredentials({
+        credentialsFile: endpoints.registry.credentialsFile,
+      } as Parameters<typeof readRegistryCredentials>[0]),
+      url: endpoints.registry.url,
+      address: endpoints.registry.address,
+    };
+    const base = await ensureNodeBaseImage(engine, 'runtime');
+    root = mkdtempSync(join(tmpdir(), 'k8s-ship-pipeline-'));
+    const workspace = join(root, 'service');
+    mkdirSync(workspace);
+    writeWorkspace(workspace, registry);
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    symlinkSync(
+      join(repoRoot, 'actions', 'trivy-scan', 'test', 'fixtures', 'fake-trivy.mjs'),
+      join(bin, 'trivy'),
+    );
+
+    io = () => {
+      let stdout = '';
+      let stderr = '';
+      return {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {
+          PATH: `${bin}:${process.env.PATH}`,
+          HOME: root,
+          DOCKER_HOST: dockerEnv(engine).DOCKER_HOST,
+          // The secret comes from the environment (or a file), never argv.
+          K8S_SHIP_PASSWORD: registry.password,
+        },
+        cwd: workspace,
+        out: () => ({ stdout, stderr }),
+      };
+    };
+    const { ssh } = endpoints;
+    args = [
+      'pipeline',
+      ...['--branch', 'feature/shop-cart', '--sha', SHA, '--github-repository', 'acme/shop'],
+      ...['--preview', 'true', '--overlay-root', 'deploy/overlays'],
+      ...['--registry', registry.address, '--repository', repository, '--username', registry.username],
+      // build-push stamps org.opencontainers.image.created with the build time, so each build of the same
+      // commit gets a new digest; pinning it to the commit's time (as a release build would) makes the
+      // second run below a true repeat of the same image.
+      ...[
+        '--build-args',
+        `BASE=${base}`,
+        '--labels',
+        `${LABEL}\norg.opencontainers.image.created=${COMMIT_TIME}`,
+      ],
+      ...['--trivy-source', 'path', '--cache-dir', join(root, 'trivy-cache'), '--fail-on', 'NONE'],
+      ...['--deployment', DEPLOYMENT, '--host', ssh.host, '--port', String(ssh.port), '--user', ssh.user],
+      ...['--private-key-file', ssh.privateKeyFile, '--host-key', ssh.knownHostsLine],
+      ...['--rollout-timeout', '90s', '--readiness-timeout', '30s'],
+      '--json',
+    ];
+    first = await ship();
+  });
+
+  afterAll(async () => {
+    if (endpoints?.kube) {
+      try {
+        kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--timeout=60s']);
+      } catch {
+        // reported by the tests themselves
+      }
+    }
+    if (engine) {
+      const env = dockerEnv(engine);
+      const ids = execFileSync('docker', ['image', 'ls', '--quiet', '--filter', `label=${LABEL}`], {
+        env,
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter(Boolean);
+      if (ids.length > 0)
+        execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { env, stdio: 'ignore' });
+    }
+    const digest = first?.code === 0 ? JSON.parse(first.stdout).digest : undefined;
+    if (digest) await deleteManifest(registry, repository, digest);
+    if (root) rmSync(root, { recursive: true, force: true });
+    for (const folder of runFolders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('runs the five steps in order, then the post steps in reverse, and succeeds', () => {
+    expect(first.code, first.stderr).toBe(0);
+    const order = [...first.stderr.matchAll(/^▶ (.+)$/gm)].map((match) => match[1]);
+    expect(order).toEqual(['target', 'image', 'scan', 'deploy', 'rollout', 'post deploy', 'post image']);
+  });
+
+  test('maps each step’s outputs to the pipeline’s outputs', () => {
+    const outputs = JSON.parse(first.stdout);
+    expect(outputs).toMatchObject({
+      environment: 'preview',
+      namespace: NAMESPACE,
+      'is-production': 'false',
+      total: '4',
+      critical: '0',
+      'scan-passed': 'true',
+      bootstrapped: 'true',
+      changed: 'true',
+      result: 'succeeded',
+    });
+    expect(outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(outputs['image-ref']).toBe(`${registry.address}/${repository}@${outputs.digest}`);
+    // The scan report outlives the run, in the folder the CLI named.
+    expect(outputs['report-path'].startsWith(runFolders[0] as string)).toBe(true);
+    expect(JSON.parse(readFileSync(outputs['report-path'], 'utf8')).SchemaVersion).toBe(2);
+  });
+
+  test('the Deployment runs the pushed image by digest, created in the preview namespace, and is available', () => {
+    const outputs = JSON.parse(first.stdout);
+    const deployment = JSON.parse(kubectl(['get', 'deployment', DEPLOYMENT, '-n', NAMESPACE, '-o', 'json']));
+    expect(deployment.spec.template.spec.containers[0].image).toBe(outputs['image-ref']);
+    expect(deployment.status.availableReplicas).toBe(1);
+    expect(String(outputs.revision)).toBe(
+      deployment.metadata.annotations['deployment.kubernetes.io/revision'],
+    );
+  });
+
+  test('never shows the registry password or the SSH private key', () => {
+    const key = readFileSync(endpoints.ssh.privateKeyFile, 'utf8').split('\n')[1] as string;
+    for (const text of [first.stdout, first.stderr]) {
+      expect(text).not.toContain(registry.password);
+      expect(text).not.toContain(key);
+    }
+  });
+
+  test('a second run of the same commit pushes the same digest and changes nothing', async () => {
+    const second = await ship();
+    expect(second.code, second.stderr).toBe(0);
+    const before = JSON.parse(first.stdout);
+    const after = JSON.parse(second.stdout);
+    expect(after).toMatchObject({
+      digest: before.digest,
+      changed: 'false',
+      bootstrapped: 'false',
+      result: 'succeeded',
+    });
+    expect(after.revision).toBe(before.revision);
+  });
+});

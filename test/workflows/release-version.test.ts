@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runScriptStep } from '../harness/composite-run-step.js';
+import { repoRoot } from '../harness/paths.js';
+
+// release.yml's version check, run with bash as the runner runs it, for a few tags.
+const release = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'release.yml'), 'utf8'));
+const versionStep = release.jobs.release.steps.find((step: { id?: string }) => step.id === 'version') as {
+  run: string;
+  env: Record<string, string>;
+};
+const scratch = mkdtempSync(join(tmpdir(), 'release-version-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let runs = 0;
+function checkTag(tag: string) {
+  // The step reads the tag from env (TAG: github.ref_name), never from an interpolated expression.
+  expect(versionStep.env.TAG).toBe(`\${{ github.ref_name }}`);
+  return runScriptStep({
+    script: versionStep.run,
+    shell: 'bash',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TAG: tag },
+    cwd: scratch,
+    stepDir: join(scratch, `step-${runs++}`),
+    timeoutMs: 10_000,
+  });
+}
+
+describe('release.yml version check', () => {
+  it.each([
+    ['v1.2.3', 'v1', 'false'],
+    ['v10.0.0', 'v10', 'false'],
+    ['v2.0.0-rc.1', 'v2', 'true'],
+  ])('%s moves %s (pre-release: %s)', async (tag, major, prerelease) => {
+    const step = await checkTag(tag);
+    expect(step.exitCode).toBe(0);
+    expect(step.outputs).toEqual({ major, prerelease });
+  });
+
+  it.each(['v1.2', 'v01.2.3', '1.2.3', 'v1.2.3;rm -rf ~', 'v1.2.3-'])('refuses the tag %s', async (tag) => {
+    const step = await checkTag(tag);
+    expect(step.exitCode).toBe(1);
+    expect(step.errors[0]).toContain('is not a semver version');
+    expect(step.outputs).toEqual({});
+  });
+});
