@@ -2,6 +2,10 @@
 // temporary folder and fails when a committed action bundle differs (`node scripts/package.js --check`).
 // `committed: false` bundles (the service) are build outputs only, never checked in.
 
+// ssh2's optional native speed-ups are built for one Node ABI on one machine: left out of the bundles
+// that speak SSH, ssh2 falls back to pure JavaScript and every machine builds the same bytes.
+const ssh2NativeAddons = ['cpu-features', './crypto/build/Release/sshcrypto.node'];
+
 export default [
   { name: 'service', entry: 'service/src/index.ts', out: 'service/dist', committed: false },
   {
@@ -16,14 +20,17 @@ export default [
     out: 'actions/build-push/dist/post',
   },
   { name: 'trivy-scan', entry: 'actions/trivy-scan/src/index.ts', out: 'actions/trivy-scan/dist' },
-  { name: 'rollout-wait', entry: 'actions/rollout-wait/src/index.ts', out: 'actions/rollout-wait/dist' },
+  {
+    name: 'rollout-wait',
+    entry: 'actions/rollout-wait/src/index.ts',
+    out: 'actions/rollout-wait/dist',
+    externals: ssh2NativeAddons,
+  },
   {
     name: 'ssh-set-image',
     entry: 'actions/ssh-set-image/src/index.ts',
     out: 'actions/ssh-set-image/dist',
-    // ssh2's optional native speed-ups are built for one Node ABI on one machine: left out of the
-    // bundle, ssh2 falls back to pure JavaScript.
-    externals: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+    externals: ssh2NativeAddons,
   },
   {
     name: 'ssh-set-image-post',
