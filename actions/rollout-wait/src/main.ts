@@ -1,8 +1,8 @@
-import { group, info, setOutputs, warning, writeJobSummary } from '../../lib/src/index.js';
+import { errorMessage, group, info, setOutputs, warning, writeJobSummary } from '../../lib/src/index.js';
 import { type OpenKubectl, openKubectl } from './connection.js';
-import { type ConnectionInputs, getInputs } from './inputs.js';
+import { type ConnectionInputs, getInputs, type RolloutWaitInputs } from './inputs.js';
 import { KubectlCluster } from './kubectl-cluster.js';
-import { waitForRollout } from './rollout-wait.js';
+import { type RolloutOutcome, waitForRollout } from './rollout-wait.js';
 import { rolloutSummary } from './summary.js';
 import { type Clock, systemClock } from './watcher.js';
 
@@ -13,32 +13,50 @@ export interface RolloutWaitDeps {
 
 export const defaultDeps = (): RolloutWaitDeps => ({ open: openKubectl, clock: systemClock });
 
-export async function run(deps: RolloutWaitDeps = defaultDeps()): Promise<void> {
-  const { settings, connection } = getInputs();
-  const { namespace, deployment } = settings;
-  const open = await deps.open(connection);
+async function watch(inputs: RolloutWaitInputs, deps: RolloutWaitDeps): Promise<RolloutOutcome> {
+  const { namespace, deployment } = inputs.settings;
+  const open = await deps.open(inputs.connection);
   try {
     const cluster = new KubectlCluster(open.kubectl);
-    const outcome = await group(`Watch the rollout of deployment/${deployment} in ${namespace}`, () =>
-      waitForRollout(cluster, settings, deps.clock, { info, warning }),
+    return await group(`Watch the rollout of deployment/${deployment} in ${namespace}`, () =>
+      waitForRollout(cluster, inputs.settings, deps.clock, { info, warning }),
     );
-    setOutputs({
-      result: outcome.result,
-      reason: outcome.reason,
-      revision: outcome.revision === undefined ? '' : String(outcome.revision),
-      'duration-seconds': (outcome.durationMs / 1000).toFixed(1),
-    });
-    await writeJobSummary(rolloutSummary(namespace, deployment, outcome));
-    if (outcome.result === 'succeeded') {
-      info(`deployment/${deployment} is available: ${outcome.reason}.`);
-      return;
-    }
-    // Failed even after a good rollback: the change that was asked for did not ship.
-    const rolledBack =
-      outcome.result === 'rolled-back' ? ` Rolled back to revision ${outcome.rollback?.toRevision}.` : '';
-    const reason = outcome.reason.replace(/\.$/, '');
-    throw new Error(`the rollout of deployment/${deployment} failed: ${reason}.${rolledBack}`);
   } finally {
     await open.close();
   }
+}
+
+export async function run(deps: RolloutWaitDeps = defaultDeps()): Promise<void> {
+  const inputs = getInputs();
+  const { namespace, deployment } = inputs.settings;
+  const start = deps.clock.now();
+  let outcome: RolloutOutcome;
+  try {
+    outcome = await watch(inputs, deps);
+  } catch (error) {
+    // No connection, a missing Deployment, a forbidden read: later steps still get a result to act on.
+    setOutputs({
+      result: 'failed',
+      reason: errorMessage(error),
+      revision: '',
+      'duration-seconds': ((deps.clock.now() - start) / 1000).toFixed(1),
+    });
+    throw error;
+  }
+  setOutputs({
+    result: outcome.result,
+    reason: outcome.reason,
+    revision: outcome.revision === undefined ? '' : String(outcome.revision),
+    'duration-seconds': (outcome.durationMs / 1000).toFixed(1),
+  });
+  await writeJobSummary(rolloutSummary(namespace, deployment, outcome));
+  if (outcome.result === 'succeeded') {
+    info(`deployment/${deployment} is available: ${outcome.reason}.`);
+    return;
+  }
+  // Failed even after a good rollback: the change that was asked for did not ship.
+  const rolledBack =
+    outcome.result === 'rolled-back' ? ` Rolled back to revision ${outcome.rollback?.toRevision}.` : '';
+  const reason = outcome.reason.replace(/\.$/, '');
+  throw new Error(`the rollout of deployment/${deployment} failed: ${reason}.${rolledBack}`);
 }

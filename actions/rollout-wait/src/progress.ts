@@ -67,6 +67,11 @@ export function deploymentState(deployment: Deployment): DeploymentState {
     };
   }
   const p = progressOf(deployment);
+  // A paused Deployment makes no progress and never reaches its deadline: say so while waiting.
+  const paused = deployment.spec?.paused ? ' (the Deployment is paused: kubectl rollout resume)' : '';
+  if (paused && (p.updated < p.desired || p.total > p.updated || p.available < p.updated)) {
+    return { state: 'waiting', message: `no progress while paused${paused}` };
+  }
   if (p.updated < p.desired)
     return { state: 'waiting', message: `${p.updated} of ${p.desired} new replicas updated` };
   if (p.total > p.updated)

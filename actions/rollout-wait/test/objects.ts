@@ -10,6 +10,7 @@ const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export type FixtureName =
   | 'deployment-progressing'
   | 'deployment-degraded'
+  | 'deployment-suspended'
   | 'pod-imagepullbackoff'
   | 'pod-crashloop'
   | 'pod-pending'

@@ -39,6 +39,13 @@ describe('deploymentState on real Deployment objects', () => {
     });
   });
 
+  it('says a paused rollout waits for kubectl rollout resume', () => {
+    expect(deploymentState(fixture<Deployment>('deployment-suspended'))).toEqual({
+      state: 'waiting',
+      message: 'no progress while paused (the Deployment is paused: kubectl rollout resume)',
+    });
+  });
+
   it('reports a ReplicaFailure condition (pods that cannot be created)', () => {
     const d = deploymentAt(2);
     d.status!.conditions!.push({

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,7 +200,22 @@ describe('rollout-wait on the sandbox, over SSH', () => {
     expect(main.errors.join('\n')).toMatch(
       /Error from server \(NotFound\): deployments\.apps "no-such-app" not found/,
     );
-    expect(main.outputs.result).toBeUndefined();
+    expect(main.outputs.result).toBe('failed');
+    expect(main.outputs.reason).toContain('(NotFound)');
+  });
+
+  it('refuses a node whose host key is not the pinned one, before any kubectl runs', async () => {
+    const blob = Buffer.concat([
+      Buffer.from([0, 0, 0, 11]),
+      Buffer.from('ssh-ed25519'),
+      Buffer.from([0, 0, 0, 32]),
+      Buffer.alloc(32, 9),
+    ]);
+    const main = await watch({ 'host-key': `[127.0.0.1]:1 ssh-ed25519 ${blob.toString('base64')}` });
+    expect(main.exitCode).toBe(1);
+    expect(main.errors.join('\n')).toContain('is not pinned: the server presented');
+    expect(main.stdout).not.toContain('kubectl get');
+    expect(main.outputs.result).toBe('failed');
   });
 
   it('runs kubectl on the runner with a kubeconfig when no node is named', async () => {
@@ -218,13 +234,56 @@ describe('rollout-wait on the sandbox, over SSH', () => {
     expect(run.main.stdout).not.toContain('SSH: connected');
   });
 
+  it('loses no request through the service while a bad image is deployed and rolled back', async () => {
+    const port = await app.exposeThroughProxy();
+    const answers: string[] = [];
+    const failures: string[] = [];
+    let stop = false;
+    // A new connection each time, so that every request is routed afresh (a kept-alive one stays on its pod).
+    const once = () =>
+      new Promise<void>((resolve) => {
+        get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5_000 }, (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => {
+            if (res.statusCode === 200) answers.push(body);
+            else failures.push(`${res.statusCode} ${body}`);
+            resolve();
+          });
+        })
+          .on('error', (error) => {
+            failures.push(error.message);
+            resolve();
+          })
+          .on('timeout', function (this: { destroy(): void }) {
+            this.destroy();
+          });
+      });
+    const traffic = (async () => {
+      // Bounded: at most 2,000 requests, 25 ms apart.
+      for (let i = 0; i < 2_000 && !stop; i++) {
+        await once();
+        await sleep(25);
+      }
+    })();
+    let main: StepRun;
+    try {
+      await sleep(500);
+      await app.setImage(app.images.crash);
+      main = await watch();
+      await sleep(500);
+    } finally {
+      stop = true;
+      await traffic;
+    }
+    expectResult(main, 'rolled-back');
+    expect(failures).toEqual([]);
+    expect(answers.length).toBeGreaterThan(40);
+  });
+
   it('only reports, without rolling back, when rollback-on-failure is false', async () => {
-    await app.kubectl([
-      'patch',
-      'deployment/app',
-      '-p',
-      JSON.stringify({ spec: { progressDeadlineSeconds: 600 } }),
-    ]);
     await app.setImage(app.images.missing);
     const main = await watch({ 'rollback-on-failure': 'false' });
     expect(main.exitCode).toBe(1);

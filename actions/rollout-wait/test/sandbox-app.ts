@@ -213,6 +213,22 @@ export class SandboxApp {
     return this.kubectl(['set', 'env', `deployment/${DEPLOYMENT}`, ...assignments]);
   }
 
+  /** A Service in front of the app; returns the loopback port of the sandbox's proxy for it. */
+  async exposeThroughProxy(): Promise<number> {
+    await this.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: DEPLOYMENT, namespace: this.namespace },
+      spec: { selector: { app: DEPLOYMENT }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const svc = await this.eventually(
+      'the service proxy port',
+      () => this.json(['get', 'service', DEPLOYMENT]),
+      (s) => Boolean(s.metadata.annotations?.['sandbox.k8s-ship/proxy-ports']),
+    );
+    return JSON.parse(svc.metadata.annotations['sandbox.k8s-ship/proxy-ports'])['80'];
+  }
+
   /** Flips the API stand-in's fault switches (failing requests, dropping watches). */
   async faults(request: object): Promise<Json> {
     const response = await fetch(`${this.endpoints.kube.url}/sandbox/faults`, {
