@@ -33,6 +33,11 @@ export default [
     externals: ssh2NativeAddons,
   },
   {
+    name: 'deployment-status',
+    entry: 'actions/deployment-status/src/index.ts',
+    out: 'actions/deployment-status/dist',
+  },
+  {
     name: 'ssh-set-image-post',
     entry: 'actions/ssh-set-image/src/post.ts',
     out: 'actions/ssh-set-image/dist/post',

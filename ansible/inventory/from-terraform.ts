@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { inventoryFromTerraform, type TerraformOutputs } from './terraform-inventory.js';
 
-// Usage: terraform -chdir=infra/envs/prod output -json | npx tsx ansible/inventory/from-terraform.ts \
+// Usage: terraform -chdir=infra/platform output -json | npx tsx ansible/inventory/from-terraform.ts \
 //          [--ssh-user ubuntu] [--flavour k3s|kubeadm] [--out ansible/inventory/prod.yml] [outputs.json]
 const usage =
   'usage: from-terraform.ts [--ssh-user USER] [--flavour k3s|kubeadm] [--out FILE] [OUTPUTS_JSON | -]';

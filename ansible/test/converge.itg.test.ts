@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDockerEngine } from '../../sandbox/src/docker-engine.js';
+import { useDockerEngine } from '../../sandbox/src/testing.js';
 import { failureMessages, type PlaybookRun, runPlaybook, taskOutcomes } from './support/ansible-run.js';
 import { startTargetContainer, type TargetContainer } from './support/target-container.js';
 
@@ -12,7 +12,7 @@ describe('converging os_prep and containerd on a Debian container', () => {
   let second: PlaybookRun;
 
   beforeAll(async () => {
-    const engine = await ensureDockerEngine();
+    const engine = await useDockerEngine();
     target = await startTargetContainer(engine, 'converge');
     // A swap line as a cloud image might carry, so that persisting "swap off" has something to do.
     await target.exec(['sh', '-c', 'echo "/swapfile none swap sw 0 0" >> /etc/fstab']);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDockerEngine } from '../../sandbox/src/docker-engine.js';
+import { useDockerEngine } from '../../sandbox/src/testing.js';
 import { type AirgapDir, makeAirgapDir } from './support/airgap.js';
 import { failureMessages, type PlaybookRun, runPlaybook } from './support/ansible-run.js';
 import { startTargetContainer, type TargetContainer } from './support/target-container.js';
@@ -64,7 +64,7 @@ describe('k3s_server from air-gap artefacts', () => {
   let target: TargetContainer;
 
   beforeAll(async () => {
-    target = await startTargetContainer(await ensureDockerEngine(), 'k3s');
+    target = await startTargetContainer(await useDockerEngine(), 'k3s');
   }, 300_000);
 
   afterAll(async () => {
@@ -191,7 +191,7 @@ describe('kubeadm_control_plane from air-gap artefacts', () => {
   let target: TargetContainer;
 
   beforeAll(async () => {
-    target = await startTargetContainer(await ensureDockerEngine(), 'kubeadm');
+    target = await startTargetContainer(await useDockerEngine(), 'kubeadm');
   }, 300_000);
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { ansibleDir, runAnsibleTool } from './support/ansible-run.js';
 // ansible-lint, yamllint) on everything under ansible/.
 const playbooks = [
   'site.yml',
+  'preflight.yml',
   'reset.yml',
   ...readdirSync(join(ansibleDir, 'test', 'playbooks')).map((file) => `test/playbooks/${file}`),
 ];

@@ -14,7 +14,7 @@ import { type Command, listCommands } from './commands.js';
 import { pushEventFor } from './git-context.js';
 import { commandHelp, generalHelp } from './help.js';
 import { formatOutputs, printLog, progressPrinter, summary, type Writer } from './output.js';
-import { runCommand } from './run-command.js';
+import { type CommandResult, runCommand } from './run-command.js';
 import { EXIT_ACTION_FAILED, EXIT_SUCCESS, EXIT_USAGE, UsageError } from './usage-error.js';
 
 export interface Io {
@@ -22,6 +22,8 @@ export interface Io {
   stderr: Writer;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** For programs that run the CLI in-process (the demo): every step's result, timings included. */
+  onResult?: (result: CommandResult) => void;
 }
 
 // What a runner sets per step (a value left over from an enclosing CI job would mislead the actions), and
@@ -92,7 +94,7 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
   const node = nodeRuntime(globals.node);
   // The run's files (reports, SARIF) outlive it, unlike on a runner; an empty folder does not.
   const runnerTemp = mkdtempSync(join(tmpdir(), 'k8s-ship-run-'));
-  let result: Awaited<ReturnType<typeof runCommand>>;
+  let result: CommandResult;
   try {
     result = await runCommand({
       command,
@@ -113,6 +115,7 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
     if (readdirSync(runnerTemp).length === 0) rmSync(runnerTemp, { recursive: true, force: true });
     else io.stderr.write(`k8s-ship: files of this run are in ${runnerTemp}\n`);
   }
+  io.onResult?.(result);
   if (command.kind === 'javascript') {
     for (const step of result.steps) printLog(io.stderr, step.log);
   }

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { deleteManifest } from '../../actions/build-push/test/registry-api.js';
+import { NO_TOKEN_NOTICE } from '../../actions/deployment-status/src/main.js';
 import { ensureNodeBaseImage } from '../../sandbox/src/base-image.js';
-import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../../sandbox/src/docker-engine.js';
+import { type DockerEngine, dockerEnv } from '../../sandbox/src/docker-engine.js';
 import type { SandboxEndpoints } from '../../sandbox/src/endpoints.js';
 import { readRegistryCredentials } from '../../sandbox/src/registry.js';
-import { useSandbox } from '../../sandbox/src/testing.js';
+import { useDockerEngine, useSandbox } from '../../sandbox/src/testing.js';
 import { repoRoot } from '../../test/harness/paths.js';
 import { type Io, main } from '../src/main.js';
 
@@ -130,7 +131,7 @@ describe('k8s-ship pipeline on the sandbox', () => {
 
   beforeAll(async () => {
     endpoints = await useSandbox(['docker', 'registry', 'ssh', 'kube']);
-    engine = await ensureDockerEngine();
+    engine = await useDockerEngine();
     registry = {
       ...readRegistryCredentials({
         credentialsFile: endpoints.registry.credentialsFile,
@@ -216,10 +217,22 @@ describe('k8s-ship pipeline on the sandbox', () => {
     for (const folder of runFolders) rmSync(folder, { recursive: true, force: true });
   });
 
-  test('runs the five steps in order, then the post steps in reverse, and succeeds', () => {
+  test('runs the steps in order, then the post steps in reverse, and succeeds', () => {
     expect(first.code, first.stderr).toBe(0);
     const order = [...first.stderr.matchAll(/^▶ (.+)$/gm)].map((match) => match[1]);
-    expect(order).toEqual(['target', 'image', 'scan', 'deploy', 'rollout', 'post deploy', 'post image']);
+    expect(order).toEqual([
+      'target',
+      'deployment-start',
+      'image',
+      'scan',
+      'deploy',
+      'rollout',
+      'deployment-finish',
+      'post deploy',
+      'post image',
+    ]);
+    // No GitHub token outside GitHub: the deployment is not recorded, and the run says so once.
+    expect(first.stderr.split(NO_TOKEN_NOTICE)).toHaveLength(2);
   });
 
   test('maps each step’s outputs to the pipeline’s outputs', () => {

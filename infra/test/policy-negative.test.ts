@@ -4,6 +4,7 @@ import {
   encryptedVolumesRule,
   imdsV2Rule,
   nodeIdentityRule,
+  nodesKeptOnChangeRule,
   ubuntuImageRule,
 } from './policy/compute-rules.js';
 import { moduleFromSources } from './policy/hcl.js';
@@ -207,6 +208,38 @@ resource "aws_instance" "node" {
   ami = "ami-0123456789abcdef0"
 }`,
     expected: /Canonical|must come from the aws_ami data source/,
+  },
+  {
+    name: "nodes replaced by a rotated operators' key (key_name not ignored)",
+    rule: nodesKeptOnChangeRule,
+    bad: `
+resource "aws_instance" "worker" {
+  ami       = data.aws_ami.ubuntu.id
+  key_name  = aws_key_pair.operators.key_name
+  user_data = templatefile("user-data.yaml.tftpl", {})
+  lifecycle {
+    ignore_changes = [ami, user_data]
+  }
+}`,
+    expected: /a change of key_name would replace the node; list it in lifecycle.ignore_changes/,
+    good: `
+resource "aws_instance" "worker" {
+  ami       = data.aws_ami.ubuntu.id
+  key_name  = aws_key_pair.operators.key_name
+  user_data = templatefile("user-data.yaml.tftpl", {})
+  lifecycle {
+    ignore_changes = [ami, user_data, key_name]
+  }
+}`,
+  },
+  {
+    name: 'a node without any lifecycle, replaced by the next Ubuntu image',
+    rule: nodesKeptOnChangeRule,
+    bad: `
+resource "aws_instance" "worker" {
+  ami = data.aws_ami.ubuntu.id
+}`,
+    expected: /a change of ami would replace the node/,
   },
   {
     name: 'control plane without an Elastic IP or SSM',

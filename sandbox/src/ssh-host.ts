@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { descendantsOf, isOurProcess, run, startDaemonLogging, stopProcess, waitFor } from './exec.js';
 import { repoRoot, sandboxDir, sandboxPath, sandboxSubdir } from './paths.js';
@@ -106,6 +106,8 @@ export async function startSshHost(previous: SshRecord | undefined, startedBy: S
   // The deploy user reads its kubeconfig through the state directory, so that folder must be traversable.
   const kubeconfig = kubeconfigPath();
   chmodSync(dirname(kubeconfig), 0o711);
+  // kube starts before ssh: on a machine's first `up` it wrote the kubeconfig before this user existed.
+  if (existsSync(kubeconfig)) chownSync(kubeconfig, account.uid, account.gid);
 
   const sshdPort = await freeLoopbackPort(previous?.sshdPort);
   const sshdConfigFile = join(dir, 'sshd_config');

@@ -1,3 +1,4 @@
+import type { DockerEngine } from './docker-engine.js';
 import {
   type Component,
   downUnlocked,
@@ -27,6 +28,16 @@ export async function useSandbox<C extends Component>(
   }
   const endpoints = await sandboxUp(wanted, { startedBy: 'tests' });
   return requireComponents(endpoints, wanted);
+}
+
+/**
+ * The Docker engine for a test file, leased like the other parts: the one at DOCKER_HOST when it answers,
+ * else one the sandbox starts, which the run's teardown then stops (ensureDockerEngine alone would leave
+ * that dockerd running after the run).
+ */
+export async function useDockerEngine(): Promise<DockerEngine> {
+  const { docker } = await useSandbox(['docker']);
+  return { host: docker.host };
 }
 
 /** Called by the global setup: registers the run's lease and returns its id. */

@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureNodeBaseImage } from '../src/base-image.js';
-import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../src/docker-engine.js';
+import { type DockerEngine, dockerEnv } from '../src/docker-engine.js';
 import { CommandError, type RunResult, run, sleep, waitFor } from '../src/exec.js';
 import { repoRoot } from '../src/paths.js';
+import { useDockerEngine } from '../src/testing.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read open-ended Kubernetes JSON
 type Json = any;
@@ -17,6 +18,8 @@ export interface KubeSandbox {
   url: string;
   kubeconfig: string;
   instanceId: string;
+  /** The process's --state-dir (its own files are under kube/). */
+  stateDir: string;
   engine: DockerEngine;
   /** The local Node runtime image that test pods run (no image can be pulled from the internet). */
   nodeImage: string;
@@ -29,7 +32,7 @@ export interface KubeSandbox {
 }
 
 export async function startKubeSandbox(): Promise<KubeSandbox> {
-  const engine = await ensureDockerEngine();
+  const engine = await useDockerEngine();
   const nodeImage = await ensureNodeBaseImage(engine, 'runtime');
   const dir = mkdtempSync(join(tmpdir(), 'kube-sandbox-test-'));
   const logFile = join(dir, 'process.log');
@@ -84,6 +87,7 @@ export async function startKubeSandbox(): Promise<KubeSandbox> {
     url: ready.url,
     kubeconfig,
     instanceId: ready.instanceId,
+    stateDir: dir,
     engine,
     nodeImage,
     kubectl,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerEnv } from '../src/docker-engine.js';
 import { run } from '../src/exec.js';
+import { nodeDockerConfigDir } from '../src/kube/runtime/node-credentials.js';
 import { useSandbox } from '../src/testing.js';
 import { eventually, httpServerCommand, type KubeSandbox, startKubeSandbox } from './kube-harness.js';
 
@@ -176,6 +177,49 @@ describe('pods on the kube sandbox', () => {
       /0\/1\s+(ErrImagePull|ImagePullBackOff)/,
     );
     await run('docker', ['rmi', image], { env }).catch(() => undefined);
+  });
+
+  it('pulls with the node’s own registry credentials when the pod names no pull secret', async () => {
+    const { registry } = await useSandbox(['registry']);
+    const { username, password } = JSON.parse(readFileSync(registry.credentialsFile, 'utf8')) as {
+      username: string;
+      password: string;
+    };
+    const image = `${registry.address}/kube-test/app:node-credentials`;
+    const env = dockerEnv(kube.engine);
+    // Provisioning the node, as a kubelet's /var/lib/kubelet/config.json: the sandbox reads it at pull time.
+    const nodeConfig = nodeDockerConfigDir(join(kube.stateDir, 'kube'));
+    const login = ['login', '--username', username, '--password-stdin', registry.address];
+    await run('docker', ['--config', nodeConfig, ...login], { env, input: password });
+    await run('docker', ['tag', kube.nodeImage, image], { env });
+    await run('docker', ['--config', nodeConfig, 'push', '--quiet', image], { env });
+    await run('docker', ['rmi', image], { env });
+    try {
+      await kube.kubectl(
+        ['apply', '-f', '-'],
+        pod('node-credentials', {
+          image,
+          imagePullPolicy: 'Always',
+          command: httpServerCommand('pulled'),
+          readinessProbe: { httpGet: { path: '/' }, periodSeconds: 1 },
+        }),
+      );
+      await kube.kubectl([...ns, 'wait', '--for=condition=Ready', 'pod/node-credentials', '--timeout=90s']);
+      const events = (
+        await kube.kubectl([
+          ...ns,
+          'get',
+          'events',
+          '--field-selector',
+          'involvedObject.name=node-credentials',
+        ])
+      ).stdout;
+      expect(events).toContain(`Successfully pulled image "${image}"`);
+    } finally {
+      rmSync(nodeConfig, { recursive: true, force: true });
+      await kube.kubectl([...ns, 'delete', 'pod', 'node-credentials', '--ignore-not-found', '--timeout=60s']);
+      await run('docker', ['rmi', image], { env }).catch(() => undefined);
+    }
   });
 
   it('stops a deleted pod gracefully and removes its containers', async () => {

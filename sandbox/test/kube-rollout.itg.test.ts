@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerEnv } from '../src/docker-engine.js';
-import { run } from '../src/exec.js';
+import { CommandError, run, sleep } from '../src/exec.js';
 import { eventually, httpServerCommand, type KubeSandbox, startKubeSandbox } from './kube-harness.js';
 
 /** Deployments on the sandbox: rolling updates, history, undo, scale and progress deadlines, via kubectl. */
@@ -48,16 +48,20 @@ async function proxyPort(): Promise<number> {
 }
 
 /** One request on a new connection, so that it is routed afresh (a kept-alive one stays on its pod). */
-function freshGet(port: number): Promise<string> {
+function freshRequest(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
       let body = '';
       res.on('data', (d) => {
         body += d;
       });
-      res.on('end', () => resolve(body));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     }).on('error', reject);
   });
+}
+
+async function freshGet(port: number): Promise<string> {
+  return (await freshRequest(port)).body;
 }
 
 beforeAll(async () => {
@@ -111,6 +115,26 @@ describe('rollouts on the kube sandbox', () => {
     }
   });
 
+  it('reports a finished rollout as complete, and exits 0, on every one of 20 runs', async () => {
+    // kubectl once hung after printing success until its watch timed out (minutes), so each run is cut
+    // at 15 s: a finished rollout takes kubectl well under a second.
+    const env = { ...process.env, KUBECONFIG: kube.kubeconfig };
+    const outcomes: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      try {
+        const { stdout } = await run('kubectl', [...ns, 'rollout', 'status', 'deployment/app'], {
+          env,
+          timeoutMs: 15_000,
+        });
+        outcomes.push(stdout === 'deployment "app" successfully rolled out\n' ? 'ok' : `run ${i}: ${stdout}`);
+      } catch (error) {
+        const code = error instanceof CommandError ? error.exitCode : undefined;
+        outcomes.push(`run ${i}: exit ${code ?? 'killed after 15 s'}: ${(error as Error).message}`);
+      }
+    }
+    expect(outcomes.filter((o) => o !== 'ok')).toEqual([]);
+  }, 330_000);
+
   it('rolls out a new image through the service proxy without one failed request', async () => {
     const port = await proxyPort();
     let stop = false;
@@ -118,13 +142,16 @@ describe('rollouts on the kube sandbox', () => {
     const failures: string[] = [];
     const traffic = (async () => {
       while (!stop) {
+        // New connections, routed afresh each time: these test pods do not drain kept-alive connections
+        // on SIGTERM (they are killed after the grace period), which fails pooled requests on a real
+        // cluster too. Kept-alive traffic through a rollout is service-rollout.itg.test.ts's, with the
+        // real service, which drains.
         try {
-          const response = await fetch(`http://127.0.0.1:${port}/`);
-          const body = await response.text();
-          if (response.status !== 200) failures.push(`${response.status} ${body}`);
+          const { status, body } = await freshRequest(port);
+          if (status !== 200) failures.push(`${status} ${body}`);
           else bodies.push(body);
         } catch (error) {
-          failures.push(String((error as Error).cause ?? error));
+          failures.push(String(error));
         }
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -196,6 +223,45 @@ describe('rollouts on the kube sandbox', () => {
     expect(d.status.availableReplicas).toBe(1);
     const pods = (await kube.kubectl([...ns, 'get', 'pods'])).stdout;
     expect(pods).toMatch(/0\/1\s+(ErrImagePull|ImagePullBackOff)/);
+  });
+
+  it('runs a preStop sleep before SIGTERM, the container serving meanwhile', async () => {
+    await kube.kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'prestop', namespace: 'kube-test-rollout', labels: { role: 'prestop' } },
+        spec: {
+          terminationGracePeriodSeconds: 10,
+          containers: [
+            {
+              name: 'web',
+              image: kube.nodeImage,
+              // Exits at once on SIGTERM (as PID 1, Node would ignore it): only the preStop sleep keeps it serving.
+              command: [
+                'node',
+                '-e',
+                "process.on('SIGTERM',()=>process.exit(0));require('http').createServer((q,s)=>s.end('still here\\n')).listen(+process.env.PORT,'127.0.0.1')",
+              ],
+              readinessProbe: { httpGet: { path: '/' }, periodSeconds: 1 },
+              lifecycle: { preStop: { sleep: { seconds: 3 } } },
+            },
+          ],
+        },
+      }),
+    );
+    await kube.kubectl([...ns, 'wait', '--for=condition=Ready', 'pod/prestop', '--timeout=60s']);
+    const pod = await kube.json([...ns, 'get', 'pod', 'prestop']);
+    const port = Number(pod.metadata.annotations['sandbox.k8s-ship/port']);
+    const started = Date.now();
+    const deleting = kube.kubectl([...ns, 'delete', 'pod', 'prestop', '--timeout=60s']);
+    await sleep(1500);
+    expect(await freshGet(port)).toBe('still here\n');
+    await deleting;
+    // After the 3 s sleep, SIGTERM, not the SIGKILL at the end of the 10 s grace period.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(Date.now() - started).toBeLessThan(9000);
   });
 
   it('deletes the deployment with its replica sets and pods', async () => {

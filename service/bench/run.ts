@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { waitFor } from '../../sandbox/src/exec.js';
 import { repoRoot } from '../../sandbox/src/paths.js';
 import { buildServiceBundle, freePort, startService } from '../test/support/service-process.js';
-import { type LoadFigures, measure } from './load.js';
+import { type LoadFigures, measureAtRate, measureThroughput } from './load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -34,24 +34,26 @@ try {
   const load = { connections: CONNECTIONS, seconds: SECONDS };
   const before = loadavg()[0]!.toFixed(2);
   // Warm both up so the JIT has compiled the hot paths before anything is measured.
-  await measure(bare.url, bare.pid, { connections: 8, seconds: 2 });
-  await measure(`${service.url}/health`, service.pid, { connections: 8, seconds: 2 });
+  await measureThroughput(bare.url, bare.pid, { connections: 8, seconds: 2 });
+  await measureThroughput(`${service.url}/health`, service.pid, { connections: 8, seconds: 2 });
 
-  const bareFigures = await measure(bare.url, bare.pid, load);
-  const health = await measure(`${service.url}/health`, service.pid, load);
-  const system = await measure(`${service.url}/metrics/system`, service.pid, load);
-  const fixed = await measure(`${service.url}/metrics/system`, service.pid, {
+  const bareFigures = await measureThroughput(bare.url, bare.pid, load);
+  const health = await measureThroughput(`${service.url}/health`, service.pid, load);
+  const system = await measureThroughput(`${service.url}/metrics/system`, service.pid, load);
+  const fixed = await measureAtRate(`${service.url}/metrics/system`, service.pid, {
     connections: 10,
     seconds: SECONDS,
     rate: FIXED_RATE,
   });
   // Last: a scrape endpoint hammered by 32 clients at once grows the heap for the rest of the run.
-  const scrape = await measure(`${service.url}/metrics`, service.pid, load);
+  const scrape = await measureThroughput(`${service.url}/metrics`, service.pid, load);
 
+  const after = loadavg()[0]!.toFixed(2);
   console.log(
-    `\nNode ${process.versions.node}, loopback, ${CONNECTIONS} connections and ${SECONDS} s per line`,
+    `\nNode ${process.versions.node}, loopback, ${CONNECTIONS} connections and ${SECONDS} s per line;`,
+    `wrk (1 thread, its own process) drives every line but the fixed-rate one (autocannon)`,
   );
-  console.log(`(1-minute load average of the machine before the run: ${before})\n`);
+  console.log(`(1-minute load average of the machine: ${before} before the run, ${after} after)\n`);
   console.log('| target | req/s | p50 ms | p99 ms | peak RSS MB | failed | note |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   console.log(row('bare node:http', bareFigures, 'the limit'));

@@ -1,21 +1,14 @@
 import Koa from 'koa';
 import { Registry } from 'prom-client';
 import type { ServiceConfig } from './config.js';
-import { dispatch } from './http/dispatch.js';
-import { errorBoundary } from './http/errors.js';
 import { buildRoutes } from './http/handlers.js';
 import type { Logger } from './http/logger.js';
-import { requestMetrics, type ShutdownState } from './http/request-metrics.js';
-import { securityHeaders } from './http/security-headers.js';
+import { requestPipeline, type ShutdownState } from './http/request-pipeline.js';
 import type { LatencySource } from './latency/monitor.js';
 import { registerDefaultMetrics } from './metrics/default-metrics.js';
+import { HttpSeries, registerHttpSeries } from './metrics/http-series.js';
 import { RequestStats } from './metrics/request-stats.js';
-import {
-  registerBuildInfo,
-  registerHttpMetrics,
-  registerLatencyGauges,
-  registerSystemGauges,
-} from './metrics/service-metrics.js';
+import { registerBuildInfo, registerLatencyGauges, registerSystemGauges } from './metrics/service-metrics.js';
 import type { SystemSource } from './samplers/system.js';
 
 export interface AppDependencies {
@@ -41,7 +34,8 @@ export function createApp(deps: AppDependencies): MetricsApp {
   // Its own registry rather than prom-client's global one: two apps in one process never share series.
   const registry = new Registry();
   if (deps.defaultMetrics ?? true) registerDefaultMetrics(registry);
-  const httpMetrics = registerHttpMetrics(registry);
+  const series = new HttpSeries();
+  registerHttpSeries(registry, series);
   registerBuildInfo(registry, config);
   registerSystemGauges(registry, system);
   registerLatencyGauges(registry, latency);
@@ -61,11 +55,8 @@ export function createApp(deps: AppDependencies): MetricsApp {
   });
 
   const app = new Koa();
-  // Errors are answered by errorBoundary and logged there; Koa's default handler would print stacks to stderr.
+  // Errors are answered and logged by the pipeline; Koa's default handler would print stacks to stderr.
   app.silent = true;
-  app.use(requestMetrics(httpMetrics, stats, logger, shutdown));
-  app.use(securityHeaders());
-  app.use(errorBoundary(logger));
-  app.use(dispatch(routes));
+  app.use(requestPipeline({ routes, series, stats, logger, shutdown }));
   return { app, registry, shutdown, stats };
 }

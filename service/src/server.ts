@@ -3,7 +3,7 @@ import { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
 import type { Logger } from './http/logger.js';
-import type { ShutdownState } from './http/request-metrics.js';
+import type { ShutdownState } from './http/request-pipeline.js';
 
 /** Starts serving the app; resolves once the port is bound. */
 export function listen(app: Koa, port: number, host: string): Promise<Server> {
@@ -36,7 +36,7 @@ export interface DrainOptions {
 
 /**
  * The SIGTERM sequence: readiness turns 503, the listening socket closes, and every open connection gets
- * `Connection: close` on its next response (see requestMetrics), so in-flight and keep-alive requests
+ * `Connection: close` on its next response (see requestPipeline), so in-flight and keep-alive requests
  * finish normally. Idle connections end by the keep-alive timeout. Resolves `true` once the last
  * connection is gone, or `false` when the grace period ran out and the remaining ones were cut.
  */

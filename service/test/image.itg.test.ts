@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ensureNodeBaseImage } from '../../sandbox/src/base-image.js';
-import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../../sandbox/src/docker-engine.js';
+import { type DockerEngine, dockerEnv } from '../../sandbox/src/docker-engine.js';
 import { run, waitFor } from '../../sandbox/src/exec.js';
 import { repoRoot } from '../../sandbox/src/paths.js';
+import { useDockerEngine } from '../../sandbox/src/testing.js';
 import { buildServiceBundle, freePort } from './support/service-process.js';
 
 // Names unique to this test run, so cleanup removes exactly what this file created.
@@ -20,7 +21,7 @@ describe('service/Dockerfile on the local Docker engine', () => {
   let bundleStage = '';
 
   beforeAll(async () => {
-    engine = await ensureDockerEngine();
+    engine = await useDockerEngine();
     env = dockerEnv(engine);
     const [buildBase, runtimeBase] = [
       await ensureNodeBaseImage(engine, 'build'),

@@ -2,12 +2,12 @@ import { eventVariables, type RunnerEvent } from './events.js';
 
 /** Values the harness's runBundledAction also uses, so that both kinds of step see one run. */
 export const RUN_ID = '9876543210';
-export const FAKE_TOKEN = 'ghs_harnessFakeToken0000000000000000000';
 
 /** The `github` context of a run, derived from its event the way GitHub derives it. */
 export function githubContext(
   event: RunnerEvent,
   paths: { workspace: string; actionPath: string },
+  token = '',
 ): Record<string, unknown> {
   const variables = eventVariables(event);
   return {
@@ -31,7 +31,7 @@ export function githubContext(
     api_url: 'https://api.github.com',
     workspace: paths.workspace,
     action_path: paths.actionPath,
-    token: FAKE_TOKEN,
+    token,
   };
 }
 

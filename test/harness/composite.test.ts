@@ -98,6 +98,43 @@ describe('runCompositeAction()', () => {
   });
 });
 
+describe('runCompositeAction() with this repository’s actions named as another repository names them', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs `OWNER/REPO/actions/NAME@ref` from the checkout, as a released action’s steps', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'composite-remote-'));
+    writeFileSync(
+      join(dir, 'action.yml'),
+      [
+        'name: x',
+        'description: x',
+        'outputs:',
+        '  namespace:',
+        `    value: \${{ steps.target.outputs.namespace }}`,
+        'runs:',
+        '  using: composite',
+        '  steps:',
+        '    - id: target',
+        `      uses: Acme/K8s-Ship/actions/branch-to-namespace@${'0'.repeat(40)}`,
+        '      with:',
+        '        preview: "true"',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCompositeAction({
+      actionDir: dir,
+      node: 'local',
+      event: pushEvent('feature/cart'),
+      checkout: { repository: 'acme/k8s-ship', root: repoRoot },
+    });
+    expect(run.outcome).toBe('success');
+    expect(run.outputs.namespace).toBe('preview-feature-cart');
+  });
+});
+
 describe('runCompositeAction() refuses what it cannot run faithfully', () => {
   let dir: string | undefined;
   afterEach(() => {
@@ -130,6 +167,23 @@ describe('runCompositeAction() refuses what it cannot run faithfully', () => {
     );
     await expect(runCompositeAction({ actionDir, node: 'local' })).rejects.toThrow(
       "only local actions ('./path') can run here, not 'actions/checkout@v5'",
+    );
+  });
+
+  it('a remote action of another repository than the checkout’s, or a path leaving it', async () => {
+    const checkout = { repository: 'acme/k8s-ship', root: repoRoot };
+    const other = composite(
+      'name: x\ndescription: x\nruns:\n  using: composite\n  steps:\n    - uses: other/k8s-ship/actions/build-push@v1\n',
+    );
+    await expect(runCompositeAction({ actionDir: other, node: 'local', checkout })).rejects.toThrow(
+      "only local actions ('./path' or 'acme/k8s-ship/path@ref') can run here, not 'other/k8s-ship/actions/build-push@v1'",
+    );
+    rmSync(other, { recursive: true, force: true });
+    const leaving = composite(
+      'name: x\ndescription: x\nruns:\n  using: composite\n  steps:\n    - uses: acme/k8s-ship/actions/../../x@v1\n',
+    );
+    await expect(runCompositeAction({ actionDir: leaving, node: 'local', checkout })).rejects.toThrow(
+      "'acme/k8s-ship/actions/../../x@v1' leaves the repository",
     );
   });
 

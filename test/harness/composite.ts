@@ -27,6 +27,13 @@ export interface CompositeRunOptions {
    * it at this repository so that a service's own checkout can be the workspace.
    */
   localActionsRoot?: string;
+  /**
+   * This repository as other repositories name it: `uses: OWNER/REPO/PATH@REF` steps of it run from `root`
+   * (the checkout stands in for REF), as a released action's steps do. Other remote actions are refused.
+   */
+  checkout?: { repository: string; root: string };
+  /** `github.token`; empty unless given, like the CLI, which has none (see runBundledAction). */
+  githubToken?: string;
   node: NodeRuntime;
   /** The composite's inputs as `with:` gives them; the rest get their defaults. */
   inputs?: Record<string, string>;
@@ -106,12 +113,24 @@ function compositeInputs(
   return inputs;
 }
 
-/** `./path` relative to the workspace, as the runner resolves local actions (not relative to action.yml). */
-function localActionDir(uses: string, root: string): string {
-  if (!uses.startsWith('./')) {
-    throw new Error(`composite runner: only local actions ('./path') can run here, not '${uses}'`);
+const REMOTE_ACTION = /^([\w.-]+\/[\w.-]+)((?:\/[\w.-]+)*)@([\w./-]+)$/;
+
+/**
+ * Where a step's action is: `./path` relative to the workspace, as the runner resolves local actions (not
+ * relative to action.yml); `OWNER/REPO/path@ref` of this repository in its checkout.
+ */
+function actionDirOf(uses: string, root: string, checkout: CompositeRunOptions['checkout']): string {
+  if (uses.startsWith('./')) return resolve(root, uses);
+  const remote = REMOTE_ACTION.exec(uses);
+  if (remote && checkout && remote[1]?.toLowerCase() === checkout.repository.toLowerCase()) {
+    const path = (remote[2] ?? '').slice(1);
+    if (path.split('/').includes('..')) {
+      throw new Error(`composite runner: '${uses}' leaves the repository`);
+    }
+    return resolve(checkout.root, path === '' ? '.' : path);
   }
-  return resolve(root, uses);
+  const also = checkout ? ` or '${checkout.repository}/path@ref'` : '';
+  throw new Error(`composite runner: only local actions ('./path'${also}) can run here, not '${uses}'`);
 }
 
 /**
@@ -152,7 +171,7 @@ export async function runCompositeAction(options: CompositeRunOptions): Promise<
     const eventPath = join(scratch, 'event.json');
     writeFileSync(eventPath, JSON.stringify(event.payload, null, 2));
     const contexts: ExpressionContexts = {
-      github: githubContext(event, { workspace, actionPath: actionDir }),
+      github: githubContext(event, { workspace, actionPath: actionDir }, options.githubToken ?? ''),
       inputs: {},
       steps: {},
       env: { ...options.env },
@@ -218,7 +237,7 @@ export async function runCompositeAction(options: CompositeRunOptions): Promise<
       let outputs: Record<string, string>;
       let details: Pick<CompositeStepResult, 'errors' | 'warnings' | 'summary' | 'visibleLog'>;
       if (step.uses !== undefined) {
-        const stepDir = localActionDir(step.uses, localActionsRoot);
+        const stepDir = actionDirOf(step.uses, localActionsRoot, options.checkout);
         const inputs = Object.fromEntries(
           Object.entries(step.with).map(([key, value]) => [key, evaluateTemplate(value, stepContexts)]),
         );
@@ -231,6 +250,7 @@ export async function runCompositeAction(options: CompositeRunOptions): Promise<
           workspace,
           post: false,
           timeoutMs,
+          ...(options.githubToken === undefined ? {} : { githubToken: options.githubToken }),
         });
         ({ exitCode, outputs } = run.main);
         details = run.main;
@@ -293,6 +313,7 @@ export async function runCompositeAction(options: CompositeRunOptions): Promise<
         workspace,
         post: false,
         timeoutMs,
+        ...(options.githubToken === undefined ? {} : { githubToken: options.githubToken }),
       });
       masks.push(...run.main.masks);
       // A failing post step (cleanup) fails the job on GitHub too.

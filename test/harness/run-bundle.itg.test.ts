@@ -13,6 +13,7 @@ describe.each(NODE_RUNTIMES)('runBundledAction() under %s', (node) => {
       node,
       inputs: { password: 'hunter2-secret' },
       event: pullRequestEvent('feature/probe'),
+      githubToken: 'ghs_harnessFakeToken0000000000000000000',
     });
     expect(run.main.exitCode).toBe(0);
     const seen = JSON.parse(run.main.outputs.seen as string);
@@ -57,6 +58,13 @@ describe.each(NODE_RUNTIMES)('runBundledAction() under %s', (node) => {
     expect(run.main.exitCode).toBe(1);
     expect(run.main.errors).toEqual(['probe failed on purpose']);
     expect(run.post?.exitCode).toBe(0);
+  });
+});
+
+describe('runBundledAction() without a githubToken', () => {
+  it('gives github.token defaults an empty token, as the CLI has none', async () => {
+    const run = await runBundledAction({ actionDir: probe, node: 'local' });
+    expect(JSON.parse(run.main.outputs.seen as string).token).toBe('');
   });
 });
 

@@ -24,6 +24,11 @@ export interface BundleRunOptions {
   env?: Record<string, string>;
   /** GITHUB_WORKSPACE and the step's cwd; default: an empty temporary folder. */
   workspace?: string;
+  /**
+   * `github.token` for input defaults like `${{ github.token }}`. A job on GitHub always has one; here it is
+   * empty unless a test gives one, so that no action reaches GitHub's API with a made-up token.
+   */
+  githubToken?: string;
   /** Run the `post` entry after main (default: whenever action.yml has one and its post-if allows). */
   post?: boolean;
   timeoutMs?: number;
@@ -187,7 +192,7 @@ export async function runBundledAction(options: BundleRunOptions): Promise<Bundl
     writeFileSync(eventPath, JSON.stringify(event.payload, null, 2));
     const fromEvent = eventVariables(event);
     const github: Record<string, string> = {
-      token: 'ghs_harnessFakeToken0000000000000000000',
+      token: options.githubToken ?? '',
       repository: fromEvent.GITHUB_REPOSITORY as string,
       sha: fromEvent.GITHUB_SHA as string,
       ref: fromEvent.GITHUB_REF as string,

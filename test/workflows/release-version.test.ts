@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { runScriptStep } from '../harness/composite-run-step.js';
 import { repoRoot } from '../harness/paths.js';
 
-// release.yml's version check, run with bash as the runner runs it, for a few tags.
+// release.yml's version and branch check, run with bash as the runner runs it, for a few versions.
 const release = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'release.yml'), 'utf8'));
 const versionStep = release.jobs.release.steps.find((step: { id?: string }) => step.id === 'version') as {
   run: string;
@@ -16,13 +16,17 @@ const scratch = mkdtempSync(join(tmpdir(), 'release-version-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let runs = 0;
-function checkTag(tag: string) {
-  // The step reads the tag from env (TAG: github.ref_name), never from an interpolated expression.
-  expect(versionStep.env.TAG).toBe(`\${{ github.ref_name }}`);
+function checkTag(tag: string, branch = 'main') {
+  // The step reads the version and branches from env, never from an interpolated expression.
+  expect(versionStep.env).toEqual({
+    VERSION: `\${{ inputs.version }}`,
+    BRANCH: `\${{ github.ref_name }}`,
+    DEFAULT_BRANCH: `\${{ github.event.repository.default_branch }}`,
+  });
   return runScriptStep({
     script: versionStep.run,
     shell: 'bash',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TAG: tag },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', VERSION: tag, BRANCH: branch, DEFAULT_BRANCH: 'main' },
     cwd: scratch,
     stepDir: join(scratch, `step-${runs++}`),
     timeoutMs: 10_000,
@@ -45,5 +49,11 @@ describe('release.yml version check', () => {
     expect(step.exitCode).toBe(1);
     expect(step.errors[0]).toContain('is not a semver version');
     expect(step.outputs).toEqual({});
+  });
+
+  it('refuses a release from another branch than the default one', async () => {
+    const step = await checkTag('v1.2.3', 'feature/x');
+    expect(step.exitCode).toBe(1);
+    expect(step.errors).toEqual(["Releases are made from main, not 'feature/x'"]);
   });
 });

@@ -17,20 +17,45 @@ const root = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
   runs: { using: string; steps: Step[] };
 };
 const steps = root.runs.steps;
-const metadataOf = (step: Step) => readActionMetadata(join(repoRoot, step.uses, 'action.yml'));
+/**
+ * The action folder a step uses: `./actions/NAME` on main, `OWNER/REPO/actions/NAME@SHA` in a release
+ * commit (scripts/release-refs.ts), so that these checks hold for both.
+ */
+const actionPath = (uses: string) => uses.replace(/^[\w.-]+\/[\w.-]+\/(.*)@[0-9a-f]{40}$/, './$1');
+const metadataOf = (step: Step) => readActionMetadata(join(repoRoot, actionPath(step.uses), 'action.yml'));
 const INPUT_ONLY = /^\$\{\{ inputs\.([\w-]+) \}\}$/;
 const STEP_OUTPUT = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/;
+/** A fixed choice of the composite, e.g. `phase: start`: plain words, no expression. */
+const LITERAL = /^[\w-]+$/;
 
 describe('the root composite action', () => {
   it('runs the pipeline’s actions in order, each from this repository', () => {
     expect(root.runs.using).toBe('composite');
-    expect(steps.map((step) => step.uses)).toEqual([
+    expect(steps.map((step) => actionPath(step.uses))).toEqual([
       './actions/branch-to-namespace',
+      './actions/deployment-status',
       './actions/build-push',
       './actions/trivy-scan',
       './actions/ssh-set-image',
       './actions/rollout-wait',
+      './actions/deployment-status',
     ]);
+  });
+
+  it('records the GitHub deployment after the target is known, and its result whatever failed before', () => {
+    const start = steps[1] as Step & { if?: string };
+    const finish = steps.at(-1) as Step & { if?: string };
+    expect(start).toMatchObject({ id: 'deployment-start', with: { phase: 'start' } });
+    expect(start.if).toBeUndefined();
+    expect(finish).toMatchObject({
+      id: 'deployment-finish',
+      if: 'always()',
+      with: {
+        phase: 'finish',
+        'deployment-id': `\${{ steps.deployment-start.outputs.deployment-id }}`,
+        result: `\${{ steps.rollout.outputs.result }}`,
+      },
+    });
   });
 
   it('passes only inputs the step declares, and gives every required one', () => {
@@ -50,7 +75,7 @@ describe('the root composite action', () => {
     }
   });
 
-  it('passes each value as one whole expression of an input or an earlier step’s declared output', () => {
+  it('passes each value as one whole expression of an input or an earlier step’s declared output, or a word', () => {
     const earlier = new Map<string, Set<string>>();
     for (const step of steps) {
       for (const [name, value] of Object.entries(step.with)) {
@@ -60,7 +85,8 @@ describe('the root composite action', () => {
           expect(root.inputs, `${step.id}.with.${name}`).toHaveProperty([fromInput[1] as string]);
         else if (fromStep)
           expect(earlier.get(fromStep[1] as string)?.has(fromStep[2] as string), value).toBe(true);
-        else expect.fail(`${step.id}.with.${name} is '${value}', neither an input nor a step output`);
+        else if (!LITERAL.test(String(value)))
+          expect.fail(`${step.id}.with.${name} is '${value}', neither an input, a step output nor a word`);
       }
       earlier.set(step.id, new Set(Object.keys(metadataOf(step).outputs)));
     }

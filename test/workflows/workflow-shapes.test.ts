@@ -8,7 +8,8 @@ import { repoRoot } from '../harness/paths.js';
 type Loose = any;
 const workflow = (name: string): Loose =>
   parse(readFileSync(join(repoRoot, '.github', 'workflows', name), 'utf8'));
-const rootInputs = Object.keys(parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')).inputs);
+const rootAction = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8'));
+const rootInputs = Object.keys(rootAction.inputs);
 
 /** Every place a workflow grants a write scope, as `where: scope`. */
 function writeGrants(doc: Loose): string[] {
@@ -43,8 +44,16 @@ describe('deploy.yml', () => {
     expect(writeGrants(deploy)).toEqual(['ship: id-token']);
   });
 
-  it('hands the pipeline only the secret it needs, never `secrets: inherit`', () => {
-    expect(deploy.jobs.ship.secrets).toEqual({ 'ssh-private-key': `\${{ secrets.DEPLOY_SSH_PRIVATE_KEY }}` });
+  it('hands the pipeline only the secret it needs, by name, never `secrets: inherit`', () => {
+    expect(deploy.jobs.ship.secrets).toEqual({
+      DEPLOY_SSH_PRIVATE_KEY: `\${{ secrets.DEPLOY_SSH_PRIVATE_KEY }}`,
+    });
+  });
+
+  it('leaves where to deploy to the environment: no variable of its own, no kubeconfig', () => {
+    // A caller job has no environment, so any vars.* here would be one value for every environment.
+    expect(JSON.stringify(deploy.jobs.ship)).not.toContain('vars.');
+    expect(deploy.jobs.ship.with).not.toHaveProperty('kubeconfig');
   });
 });
 
@@ -62,34 +71,67 @@ describe('pipeline.yml', () => {
     expect(ship.concurrency['cancel-in-progress']).toBe(false);
   });
 
-  it('gets AWS credentials through OIDC, not stored keys', () => {
+  it('gets AWS credentials through OIDC, not stored keys, and writes nothing else', () => {
     expect(writeGrants(pipeline)).toEqual(['ship: id-token']);
     const aws = ship.steps.find((step: Loose) =>
       String(step.uses).startsWith('aws-actions/configure-aws-credentials@'),
     );
-    expect(aws.with['role-to-assume']).toBe(`\${{ inputs.aws-role-arn }}`);
+    expect(aws.with['role-to-assume']).toBe(`\${{ env.TARGET_AWS_ROLE_ARN }}`);
     expect(JSON.stringify(pipeline)).not.toMatch(/aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
   });
 
   it('runs the root action with inputs it declares, secrets only through with:', () => {
-    const run = ship.steps.find((step: Loose) => step.uses === './');
+    // `./` on main; this repository pinned by commit in a release (scripts/release-refs.ts).
+    const run = ship.steps.find((step: Loose) => step.id === 'ship');
+    expect(run.uses).toMatch(/^(\.\/|[\w.-]+\/[\w.-]+@[0-9a-f]{40})$/);
     expect(Object.keys(run.with).filter((name) => !rootInputs.includes(name))).toEqual([]);
     for (const secret of Object.keys(pipeline.on.workflow_call.secrets)) {
-      const uses = JSON.stringify(ship.steps).split(`secrets.${secret}`).length - 1;
-      expect(uses, secret).toBe(1);
+      const steps = JSON.stringify(ship.steps);
+      const passed = steps.split(`\${{ secrets.${secret} }}`).length - 1;
+      const checked = steps.split(`\${{ secrets.${secret} != '' }}`).length - 1;
+      const all = steps.split(`secrets.${secret}`).length - 1;
+      expect([passed, all - passed - checked], secret).toEqual([1, 0]);
     }
+  });
+
+  it('names its secrets as GitHub environment secrets can be named, so the environment’s value is used', () => {
+    for (const secret of Object.keys(pipeline.on.workflow_call.secrets))
+      expect(secret).toMatch(/^[A-Z][A-Z0-9_]*$/);
+  });
+
+  it('leaves the GitHub deployment to the job’s environment, with the URL the root action renders', () => {
+    // Two records of every deploy otherwise: GitHub's for the job and the root action's own.
+    const run = ship.steps.find((step: Loose) => step.id === 'ship');
+    expect(run.with['github-token']).toBe('');
+    expect(ship.environment.url).toBe(`\${{ steps.ship.outputs.environment-url }}`);
+    expect(rootAction.outputs['environment-url'].value).toBe(
+      `\${{ steps.deployment-start.outputs.environment-url }}`,
+    );
   });
 });
 
 describe('release.yml', () => {
   const release = workflow('release.yml');
 
-  it('runs for version tags, verifies the bundles, and alone may write (the major tag and the release)', () => {
-    expect(release.on.push.tags).toEqual(['v*.*.*']);
+  it('runs by hand for a version, verifies the bundles, and alone may write (the tags and the release)', () => {
+    expect(Object.keys(release.on)).toEqual(['workflow_dispatch']);
+    expect(release.on.workflow_dispatch.inputs.version).toMatchObject({ type: 'string', required: true });
     const runs = release.jobs.release.steps.map((step: Loose) => step.run ?? '').join('\n');
     expect(runs).toContain('node scripts/package.js --check');
     expect(runs).toContain('git push --force origin "refs/tags/$MAJOR"');
     expect(writeGrants(release)).toEqual(['release: contents']);
+  });
+
+  it('pins the root action, then the pipeline, in two commits and tags the second, never main', () => {
+    const runs = release.jobs.release.steps.map((step: Loose) => step.run ?? '').join('\n');
+    const rewrites = [...runs.matchAll(/scripts\/release-refs\.ts .*--sha "\$(\w+)" .* (\S+)$/gm)];
+    expect(rewrites.map((match) => [match[1], match[2]])).toEqual([
+      ['source_sha', 'action.yml'],
+      ['actions_sha', '.github/workflows/pipeline.yml'],
+    ]);
+    expect(runs).toContain('git tag -a "$VERSION"');
+    expect(runs).toContain('git push origin "refs/tags/$VERSION"');
+    expect(runs).not.toMatch(/git push[^\n]*(main|HEAD|refs\/heads)/);
   });
 });
 

@@ -31410,6 +31410,7 @@ function getIDToken(aud) {
 ;// CONCATENATED MODULE: ./actions/lib/src/command.ts
 
 
+
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
 function tail(text, lines = 10) {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -31454,8 +31455,6 @@ class ProcessCommandRunner {
         const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
         return new Promise((resolve, reject) => {
             const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-            let stdout = '';
-            let stderr = '';
             let timedOut = false;
             let killTimer;
             const timer = options.timeoutMs === undefined
@@ -31465,17 +31464,7 @@ class ProcessCommandRunner {
                     child.kill('SIGTERM');
                     killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
                 }, options.timeoutMs);
-            child.stdout.setEncoding('utf8').on('data', (chunk) => {
-                stdout += chunk;
-                options.onStdout?.(chunk);
-            });
-            child.stderr.setEncoding('utf8').on('data', (chunk) => {
-                stderr += chunk;
-                options.onStderr?.(chunk);
-            });
-            // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
-            child.stdin.on('error', () => { });
-            child.stdin.end(options.stdin);
+            const output = collectOutput(child, options);
             child.on('error', (error) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
@@ -31488,9 +31477,8 @@ class ProcessCommandRunner {
                     reject(new CommandTimeoutError(file, options.timeoutMs));
                     return;
                 }
-                // A program killed by a signal has no exit code; report it the way shells do (128 + signal).
-                const exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
-                const result = { exitCode, stdout, stderr };
+                const exitCode = exitCodeOf(code, signal);
+                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
                 if (exitCode !== 0 && !options.ignoreExitCode)
                     reject(new CommandFailedError(file, args, result));
                 else
@@ -31498,10 +31486,6 @@ class ProcessCommandRunner {
             });
         });
     }
-}
-function signalNumber(signal) {
-    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-    return numbers[signal] ?? 0;
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -31754,6 +31738,8 @@ function log_group(title, fn) {
 const log_info = (message) => info(message);
 const log_debug = (message) => core.debug(message);
 const log_warning = (message) => core.warning(message);
+/** A line GitHub shows on the run's page: for what a reader should know without it being a problem. */
+const log_notice = (message) => core.notice(message);
 const log_isDebug = () => core.isDebug();
 
 ;// CONCATENATED MODULE: ./actions/lib/src/metadata.ts

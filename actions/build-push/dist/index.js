@@ -56222,7 +56222,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6891);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(355);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4481);
 
 
@@ -56404,12 +56404,31 @@ function parseAuthenticateHeader(header) {
     }
     return { scheme, params };
 }
+/** What the token service or registry said about a refusal, briefly (both answer JSON or text). */
+async function refusalDetail(response) {
+    const text = (await response.text().catch(() => '')).trim();
+    let detail = text;
+    try {
+        const body = JSON.parse(text);
+        const said = body.errors?.[0]?.message ?? body.details;
+        if (typeof said === 'string')
+            detail = said;
+    }
+    catch {
+        // Not JSON: the text itself.
+    }
+    detail = detail.replace(/\s+/g, ' ').slice(0, 200);
+    return detail === '' ? `HTTP ${response.status}` : `HTTP ${response.status}: ${detail}`;
+}
 class RegistryClient {
     credentials;
     fetchImpl;
     constructor(credentials, fetchImpl = fetch) {
         this.credentials = credentials;
         this.fetchImpl = fetchImpl;
+    }
+    who() {
+        return this.credentials === undefined ? 'anonymous access' : `user '${this.credentials.username}'`;
     }
     async authorization(challenge, repository) {
         if (challenge === null)
@@ -56418,34 +56437,53 @@ class RegistryClient {
         if (scheme === 'basic') {
             if (this.credentials === undefined)
                 throw new RegistryApiError('the registry asks for credentials and none were given', 401);
-            return basicAuth(this.credentials);
+            return { header: basicAuth(this.credentials) };
         }
         if (scheme !== 'bearer' || params.realm === undefined) {
             throw new RegistryApiError(`unsupported authentication challenge from the registry: ${scheme}`, 401);
         }
         const url = new URL(params.realm);
+        // The scope the registry asked for, as it spelled it: a token for another scope would not open it.
+        const scope = params.scope ?? `repository:${repository}:pull`;
         if (params.service !== undefined)
             url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+        url.searchParams.set('scope', scope);
         const response = await this.fetchImpl(url, {
             headers: this.credentials === undefined ? {} : { authorization: basicAuth(this.credentials) },
         });
+        if (response.status === 401 || response.status === 403) {
+            const refused = this.credentials === undefined
+                ? 'refused anonymous access'
+                : `refused the credentials of user '${this.credentials.username}'`;
+            throw new RegistryApiError(`the token service ${url.origin} ${refused} (${await refusalDetail(response)}): ` +
+                (this.credentials === undefined
+                    ? 'give registry credentials'
+                    : 'check the registry username and password'), response.status);
+        }
         if (!response.ok)
-            throw new RegistryApiError(`the token service ${url.origin} answered ${response.status}`, response.status);
+            throw new RegistryApiError(`the token service ${url.origin} answered ${await refusalDetail(response)}`, response.status);
         const body = (await response.json());
         const token = body.token ?? body.access_token;
         if (typeof token !== 'string')
             throw new RegistryApiError(`the token service ${url.origin} returned no token`);
-        return `Bearer ${token}`;
+        return { header: `Bearer ${token}`, scope };
     }
     /** GET or HEAD on the API with one round of authentication when the registry asks for it. */
     async request(image, path, method) {
         const url = `${registryApiBase(image.registry)}/v2/${image.repository}/${path}`;
         const headers = { accept: MANIFEST_MEDIA_TYPES.join(', ') };
         let response = await this.fetchImpl(url, { method, headers });
-        if (response.status === 401) {
-            headers.authorization = await this.authorization(response.headers.get('www-authenticate'), image.repository);
-            response = await this.fetchImpl(url, { method, headers });
+        if (response.status !== 401)
+            return response;
+        const auth = await this.authorization(response.headers.get('www-authenticate'), image.repository);
+        headers.authorization = auth.header;
+        response = await this.fetchImpl(url, { method, headers });
+        if (response.status === 401 || response.status === 403) {
+            // A HEAD answer has no body: the status and what was asked for are all there is to say.
+            const refused = auth.scope === undefined
+                ? `refused the credentials of ${this.who()} (HTTP ${response.status})`
+                : `refused the token for ${auth.scope} (HTTP ${response.status}): ${this.who()} may not pull ${image.repository}`;
+            throw new RegistryApiError(`the registry ${image.registry} ${refused}`, response.status);
         }
         return response;
     }
@@ -56544,8 +56582,8 @@ class EcrRegistry {
     }
 }
 
-// EXTERNAL MODULE: ./actions/lib/src/index.ts + 35 modules
-var src = __nccwpck_require__(6891);
+// EXTERNAL MODULE: ./actions/lib/src/index.ts + 36 modules
+var src = __nccwpck_require__(355);
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/build-command.ts
 /** Names the build must keep for itself: a build argument may not override how docker itself runs. */
 const RESERVED_BUILD_ARG_NAMES = ['PATH', 'HOME', 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_BUILDKIT'];
@@ -57096,7 +57134,7 @@ async function run(deps = defaultDeps()) {
 
 /***/ }),
 
-/***/ 6891:
+/***/ 355:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57130,7 +57168,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   j7: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, backoffDelay, containsSecret, debug, details, errorMessage, escapeHtml, formatDuration, formatOutput, getDurationInput, getEnumInput, getYamlInput, inputEnvName, isDebug, link, mainStepRan, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, runPostStep, runUrl, setOutput, shellCommand, shellQuote
+// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, backoffDelay, containsSecret, debug, details, errorMessage, escapeHtml, formatDuration, formatOutput, getDurationInput, getEnumInput, getYamlInput, inputEnvName, isDebug, link, mainStepRan, notice, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, runPostStep, runUrl, setOutput, shellCommand, shellQuote
 
 ;// CONCATENATED MODULE: ./actions/lib/src/errors.ts
 /** Longest part of a user's value quoted back in an error; long values only make the message unreadable. */
@@ -60147,7 +60185,38 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
+/**
+ * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
+ * The returned object fills as output arrives; read it once the child has closed.
+ */
+function collectOutput(child, io) {
+    const output = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+        output.stdout += chunk;
+        io.onStdout?.(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        output.stderr += chunk;
+        io.onStderr?.(chunk);
+    });
+    // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
+    child.stdin.on('error', () => { });
+    child.stdin.end(io.stdin);
+    return output;
+}
+/** The exit code, or for a program killed by a signal the one shells report (128 + signal number). */
+function exitCodeOf(code, signal) {
+    if (code !== null)
+        return code;
+    if (signal === null)
+        return 1;
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return 128 + (numbers[signal] ?? 0);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/command.ts
+
 
 
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
@@ -60194,8 +60263,6 @@ class ProcessCommandRunner {
         const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-            let stdout = '';
-            let stderr = '';
             let timedOut = false;
             let killTimer;
             const timer = options.timeoutMs === undefined
@@ -60205,17 +60272,7 @@ class ProcessCommandRunner {
                     child.kill('SIGTERM');
                     killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
                 }, options.timeoutMs);
-            child.stdout.setEncoding('utf8').on('data', (chunk) => {
-                stdout += chunk;
-                options.onStdout?.(chunk);
-            });
-            child.stderr.setEncoding('utf8').on('data', (chunk) => {
-                stderr += chunk;
-                options.onStderr?.(chunk);
-            });
-            // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
-            child.stdin.on('error', () => { });
-            child.stdin.end(options.stdin);
+            const output = collectOutput(child, options);
             child.on('error', (error) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
@@ -60228,9 +60285,8 @@ class ProcessCommandRunner {
                     reject(new CommandTimeoutError(file, options.timeoutMs));
                     return;
                 }
-                // A program killed by a signal has no exit code; report it the way shells do (128 + signal).
-                const exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
-                const result = { exitCode, stdout, stderr };
+                const exitCode = exitCodeOf(code, signal);
+                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
                 if (exitCode !== 0 && !options.ignoreExitCode)
                     reject(new CommandFailedError(file, args, result));
                 else
@@ -60238,10 +60294,6 @@ class ProcessCommandRunner {
             });
         });
     }
-}
-function signalNumber(signal) {
-    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-    return numbers[signal] ?? 0;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -60494,6 +60546,8 @@ function log_group(title, fn) {
 const log_info = (message) => info(message);
 const log_debug = (message) => core.debug(message);
 const log_warning = (message) => warning(message);
+/** A line GitHub shows on the run's page: for what a reader should know without it being a problem. */
+const log_notice = (message) => core.notice(message);
 const log_isDebug = () => core.isDebug();
 
 ;// CONCATENATED MODULE: ./actions/lib/src/metadata.ts

@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ensureNodeBaseImage } from '../../../sandbox/src/base-image.js';
-import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../../../sandbox/src/docker-engine.js';
-import { readRegistryCredentials } from '../../../sandbox/src/registry.js';
-import { useSandbox } from '../../../sandbox/src/testing.js';
+import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
 import { loadEvent } from '../../../test/harness/events.js';
 import { type BundleRun, runBundledAction } from '../../../test/harness/run-bundle.js';
 import { argvRecordingDocker } from './argv-recording-docker.js';
 import { type BasicRegistry, deleteManifest, readImageLabels, readManifest } from './registry-api.js';
+import { buildPushSandbox } from './sandbox-parts.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repository = `k8s-ship-itg/build-push-${process.pid}`;
@@ -29,13 +27,9 @@ describe('the build-push bundle on the real Docker engine and authenticated regi
         "actions/build-push/dist is missing: run 'npm run package -- build-push build-push-post'",
       );
     }
-    const sandbox = await useSandbox(['docker', 'registry']);
-    engine = await ensureDockerEngine();
-    const credentials = readRegistryCredentials({
-      credentialsFile: sandbox.registry.credentialsFile,
-    } as Parameters<typeof readRegistryCredentials>[0]);
-    registry = { ...credentials, url: sandbox.registry.url, address: sandbox.registry.address };
-    const base = await ensureNodeBaseImage(engine, 'runtime');
+    const parts = await buildPushSandbox();
+    ({ engine, registry } = parts);
+    const base = parts.base;
 
     const workspace = mkdtempSync(join(tmpdir(), 'build-push-workspace-'));
     cpSync(join(actionDir, 'test', 'fixtures', 'image'), workspace, { recursive: true });

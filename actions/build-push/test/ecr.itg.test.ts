@@ -13,15 +13,13 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { ensureNodeBaseImage } from '../../../sandbox/src/base-image.js';
-import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../../../sandbox/src/docker-engine.js';
-import { readRegistryCredentials } from '../../../sandbox/src/registry.js';
-import { useSandbox } from '../../../sandbox/src/testing.js';
+import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
 import { ProcessCommandRunner } from '../../lib/src/index.js';
 import { cleanup } from '../src/logout.js';
 import { run } from '../src/main.js';
 import { type InProcessStep, inputEnv, runInProcess } from './in-process.js';
 import { type BasicRegistry, deleteManifest, readManifest } from './registry-api.js';
+import { buildPushSandbox } from './sandbox-parts.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repository = `k8s-ship-itg/ecr-${process.pid}`;
@@ -45,13 +43,7 @@ describe('build-push to ECR (API under aws-sdk-client-mock, registry half on the
   const pushed: string[] = [];
 
   beforeAll(async () => {
-    const sandbox = await useSandbox(['docker', 'registry']);
-    engine = await ensureDockerEngine();
-    const credentials = readRegistryCredentials({
-      credentialsFile: sandbox.registry.credentialsFile,
-    } as Parameters<typeof readRegistryCredentials>[0]);
-    registry = { ...credentials, url: sandbox.registry.url, address: sandbox.registry.address };
-    base = await ensureNodeBaseImage(engine, 'runtime');
+    ({ engine, registry, base } = await buildPushSandbox());
     workspace = mkdtempSync(join(tmpdir(), 'build-push-ecr-'));
     cpSync(join(actionDir, 'test', 'fixtures', 'image'), workspace, { recursive: true });
   });

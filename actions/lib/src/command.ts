@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
+import { collectOutput, exitCodeOf } from './child-output.js';
 
 export interface CommandOptions {
   /** Written to the program's stdin, then closed: the one way to hand it a secret. */
@@ -72,8 +73,6 @@ export class ProcessCommandRunner implements CommandRunner {
     const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-      let stdout = '';
-      let stderr = '';
       let timedOut = false;
       let killTimer: NodeJS.Timeout | undefined;
       const timer =
@@ -84,17 +83,7 @@ export class ProcessCommandRunner implements CommandRunner {
               child.kill('SIGTERM');
               killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
             }, options.timeoutMs);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        options.onStdout?.(chunk);
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        options.onStderr?.(chunk);
-      });
-      // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.stdin);
+      const output = collectOutput(child, options);
       child.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         clearTimeout(killTimer);
@@ -107,17 +96,11 @@ export class ProcessCommandRunner implements CommandRunner {
           reject(new CommandTimeoutError(file, options.timeoutMs as number));
           return;
         }
-        // A program killed by a signal has no exit code; report it the way shells do (128 + signal).
-        const exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
-        const result = { exitCode, stdout, stderr };
+        const exitCode = exitCodeOf(code, signal);
+        const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
         if (exitCode !== 0 && !options.ignoreExitCode) reject(new CommandFailedError(file, args, result));
         else resolve(result);
       });
     });
   }
-}
-
-function signalNumber(signal: NodeJS.Signals): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-  return numbers[signal] ?? 0;
 }

@@ -40,7 +40,7 @@ export {
   parseMultiline,
   parseYaml,
 } from './inputs.js';
-export { debug, group, info, isDebug, warning } from './log.js';
+export { debug, group, info, isDebug, notice, warning } from './log.js';
 export { containsSecret, maskSecret } from './mask.js';
 export {
   type ActionInput,

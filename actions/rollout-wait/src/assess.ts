@@ -1,4 +1,4 @@
-import type { Deployment, Pod, ReplicaSet } from './kube-types.js';
+import type { Deployment, Pod, ReplicaSet } from '../../lib/src/kubectl/index.js';
 import {
   type FailureKind,
   type FailureThresholds,

@@ -1,5 +1,5 @@
+import type { KubeEvent } from '../../lib/src/kubectl/index.js';
 import type { RolloutSnapshot } from './assess.js';
-import type { KubeEvent } from './kube-types.js';
 
 /**
  * What the rollout watcher needs from a cluster. The action implements it with kubectl (local with a

@@ -1,6 +1,6 @@
+import type { KubeEvent } from '../../lib/src/kubectl/index.js';
 import type { RolloutFailure } from './assess.js';
 import type { RolloutCluster } from './cluster.js';
-import type { KubeEvent } from './kube-types.js';
 import type { PodProblem } from './pod-problems.js';
 
 export interface PodDetails {

@@ -1,8 +1,18 @@
 import type { CommandResult } from '../../lib/src/index.js';
-import { type Kubectl, KubectlNotFoundError } from '../../lib/src/kubectl/index.js';
+import {
+  containerLogsArgs,
+  type Deployment,
+  eventsArgs,
+  inTimeOrder,
+  type Kubectl,
+  KubectlNotFoundError,
+  type KubeEvent,
+  type Pod,
+  type ReplicaSet,
+  selectorString,
+} from '../../lib/src/kubectl/index.js';
 import type { RolloutSnapshot } from './assess.js';
 import { ClusterError, type RolloutCluster } from './cluster.js';
-import type { Deployment, KubeEvent, Pod, ReplicaSet } from './kube-types.js';
 
 /** The one kubectl call the watcher needs: argv in, result out whatever the exit code. */
 export type KubectlRun = Pick<Kubectl, 'run'>;
@@ -18,24 +28,13 @@ function lastLine(text: string): string {
   return text.trim().split('\n').slice(-1)[0] ?? '';
 }
 
-interface Selector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** A label selector in kubectl's `-l` syntax. The API server validated its keys and values. */
-export function selectorArgument(selector: Selector | undefined): string {
-  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const { key, operator, values = [] } of selector?.matchExpressions ?? []) {
-    if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
-    else if (operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
-    else if (operator === 'Exists') parts.push(key);
-    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
-    else
-      throw new ClusterError(`unknown selector operator ${JSON.stringify(operator)} for key ${key}`, false);
+/** The Deployment's selector in kubectl's `-l` syntax; one kubectl cannot express will not change by asking again. */
+export function selectorArgument(deployment: Deployment): string {
+  try {
+    return selectorString(deployment.spec?.selector ?? {});
+  } catch (error) {
+    throw new ClusterError(`the Deployment's selector: ${(error as Error).message}`, false);
   }
-  if (parts.length === 0) throw new ClusterError('the deployment has an empty selector', false);
-  return parts.join(',');
 }
 
 /** RolloutCluster on kubectl. Each poll is two reads (the Deployment, then its ReplicaSets and pods). */
@@ -91,7 +90,7 @@ export class KubectlCluster implements RolloutCluster {
           this.json<{ items: (ReplicaSet | Pod)[] }>(this.podsArgs(namespace, known)),
         ])
       : await this.json<Deployment>(this.deploymentArgs(namespace, name)).then(async (d) => {
-          const selector = selectorArgument(d.spec?.selector);
+          const selector = selectorArgument(d);
           this.selectors.set(key, selector);
           return [
             d,
@@ -107,16 +106,8 @@ export class KubectlCluster implements RolloutCluster {
   }
 
   async podEvents(namespace: string, pod: string): Promise<KubeEvent[]> {
-    const list = await this.json<{ items: KubeEvent[] }>([
-      'get',
-      'events',
-      '--namespace',
-      namespace,
-      '--field-selector',
-      `involvedObject.kind=Pod,involvedObject.name=${pod}`,
-    ]);
-    const time = (e: KubeEvent) => e.lastTimestamp ?? e.eventTime ?? '';
-    return [...list.items].sort((a, b) => time(a).localeCompare(time(b)));
+    const list = await this.json<{ items: KubeEvent[] }>(eventsArgs(namespace, 'Pod', pod));
+    return inTimeOrder(list.items);
   }
 
   async containerLogs(
@@ -125,16 +116,7 @@ export class KubectlCluster implements RolloutCluster {
     container: string,
     options: { tailLines: number; previous: boolean },
   ): Promise<string> {
-    return this.run([
-      'logs',
-      pod,
-      '--namespace',
-      namespace,
-      '--container',
-      container,
-      `--tail=${options.tailLines}`,
-      ...(options.previous ? ['--previous'] : []),
-    ]);
+    return this.run(containerLogsArgs(namespace, pod, container, options));
   }
 
   async undo(namespace: string, name: string, revision: number): Promise<void> {

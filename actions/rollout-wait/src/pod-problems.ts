@@ -1,4 +1,4 @@
-import { type ContainerStatus, conditionOf, type Pod } from './kube-types.js';
+import { type ContainerStatus, conditionOf, type Pod } from '../../lib/src/kubectl/index.js';
 
 /** The failure kinds the watcher fails fast on; `reason` in a problem is Kubernetes' own word for it. */
 export type FailureKind =

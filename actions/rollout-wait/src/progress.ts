@@ -1,4 +1,4 @@
-import { conditionOf, type Deployment } from './kube-types.js';
+import { conditionOf, type Deployment } from '../../lib/src/kubectl/index.js';
 import { specObserved } from './replica-sets.js';
 
 export interface RolloutProgress {

@@ -5,7 +5,7 @@ import {
   type ReplicaSet,
   revisionOf,
   TEMPLATE_HASH_LABEL,
-} from './kube-types.js';
+} from '../../lib/src/kubectl/index.js';
 
 function controllerUid(meta: ObjectMeta): string | undefined {
   return meta.ownerReferences?.find((ref) => ref.controller)?.uid;

@@ -1,6 +1,6 @@
 import { code, details, heading, paragraph, table } from '../../lib/src/index.js';
+import type { KubeEvent } from '../../lib/src/kubectl/index.js';
 import type { PodDetails } from './failure-details.js';
-import type { KubeEvent } from './kube-types.js';
 import { formatProgress } from './progress.js';
 import type { RolloutOutcome } from './rollout-wait.js';
 

@@ -1,6 +1,6 @@
+import { revisionOf } from '../../lib/src/kubectl/index.js';
 import { assessRollout, type RolloutFailure, type RolloutSnapshot } from './assess.js';
 import { ClusterError, type RolloutCluster } from './cluster.js';
-import { revisionOf } from './kube-types.js';
 import { type FailureThresholds, StateTimers } from './pod-problems.js';
 import { formatProgress, type RolloutProgress, sameProgress } from './progress.js';
 

@@ -1,6 +1,6 @@
+import type { KubeEvent } from '../../lib/src/kubectl/index.js';
 import type { RolloutSnapshot } from '../src/assess.js';
 import type { RolloutCluster } from '../src/cluster.js';
-import type { KubeEvent } from '../src/kube-types.js';
 import type { Clock } from '../src/watcher.js';
 
 /** A clock for unit tests: sleeping moves time forward at once. */

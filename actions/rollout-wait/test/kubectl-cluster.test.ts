@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../lib/src/index.js';
-import { KubectlNotFoundError, type KubectlRunOptions } from '../../lib/src/kubectl/index.js';
+import {
+  type Deployment,
+  KubectlNotFoundError,
+  type KubectlRunOptions,
+} from '../../lib/src/kubectl/index.js';
 import { ClusterError } from '../src/cluster.js';
-import type { Deployment } from '../src/kube-types.js';
 import { KubectlCluster, selectorArgument } from '../src/kubectl-cluster.js';
 import { fixture, replicaSetOf } from './objects.js';
 
@@ -168,19 +171,34 @@ describe('KubectlCluster', () => {
 });
 
 describe('selectorArgument', () => {
+  const withSelector = (selector: Deployment['spec']['selector']): Deployment => {
+    const deployment = fixture<Deployment>('deployment-progressing');
+    deployment.spec.selector = selector;
+    return deployment;
+  };
+
   it('writes matchLabels and matchExpressions in kubectl’s syntax', () => {
     expect(
-      selectorArgument({
-        matchLabels: { app: 'web', tier: 'api' },
-        matchExpressions: [
-          { key: 'track', operator: 'In', values: ['stable', 'canary'] },
-          { key: 'legacy', operator: 'DoesNotExist' },
-        ],
-      }),
+      selectorArgument(
+        withSelector({
+          matchLabels: { app: 'web', tier: 'api' },
+          matchExpressions: [
+            { key: 'track', operator: 'In', values: ['stable', 'canary'] },
+            { key: 'legacy', operator: 'DoesNotExist' },
+          ],
+        }),
+      ),
     ).toBe('app=web,tier=api,track in (stable,canary),!legacy');
   });
 
-  it('refuses an empty selector rather than matching every pod', () => {
-    expect(() => selectorArgument({})).toThrow('the deployment has an empty selector');
+  it('refuses an empty selector rather than matching every pod, as an error asking again will not fix', () => {
+    let thrown: unknown;
+    try {
+      selectorArgument(withSelector({}));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ClusterError);
+    expect(thrown).toMatchObject({ transient: false, message: expect.stringMatching(/empty selector/) });
   });
 });

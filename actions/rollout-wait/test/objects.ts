@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import type { Deployment, Pod, ReplicaSet } from '../../lib/src/kubectl/index.js';
 import type { RolloutSnapshot } from '../src/assess.js';
-import type { Deployment, Pod, ReplicaSet } from '../src/kube-types.js';
 
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -68,6 +68,8 @@ export function deploymentAt(
 /** A ReplicaSet of the fixture Deployment, the way the controller names and labels it. */
 export function replicaSetOf(deployment: Deployment, revision: number): ReplicaSet {
   const hash = `hash${revision}`;
+  const uid = deployment.metadata.uid;
+  if (uid === undefined) throw new Error('replicaSetOf: the Deployment has no uid to own a ReplicaSet by');
   return {
     metadata: {
       name: `${deployment.metadata.name}-${hash}`,
@@ -78,23 +80,26 @@ export function replicaSetOf(deployment: Deployment, revision: number): ReplicaS
         {
           kind: 'Deployment',
           name: deployment.metadata.name,
-          uid: deployment.metadata.uid,
+          uid,
           controller: true,
         },
       ],
     },
+    spec: { replicas: 1, selector: deployment.spec.selector, template: deployment.spec.template },
   };
 }
 
 /** `pod`, renamed and owned by `rs` as the ReplicaSet controller would make it. */
 export function ownedBy(pod: Pod, rs: ReplicaSet, suffix = 'x1'): Pod {
+  const uid = rs.metadata.uid;
+  if (uid === undefined) throw new Error('ownedBy: the ReplicaSet has no uid to own a pod by');
   const copy = structuredClone(pod);
   copy.metadata = {
     ...copy.metadata,
     name: `${rs.metadata.name}-${suffix}`,
-    uid: `${rs.metadata.uid}-${suffix}`,
+    uid: `${uid}-${suffix}`,
     labels: { ...rs.metadata.labels },
-    ownerReferences: [{ kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true }],
+    ownerReferences: [{ kind: 'ReplicaSet', name: rs.metadata.name, uid, controller: true }],
   };
   return copy;
 }

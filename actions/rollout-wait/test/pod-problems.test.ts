@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../src/kube-types.js';
+import type { Pod } from '../../lib/src/kubectl/index.js';
 import { type FailureThresholds, podProblems, StateTimers } from '../src/pod-problems.js';
 import { fixture, podWaiting, readyPod, unschedulablePod } from './objects.js';
 
@@ -51,6 +51,8 @@ describe('podProblems on real pod objects', () => {
     pod.status!.initContainerStatuses = [
       {
         name: 'migrate',
+        image: 'registry.example/migrate:1',
+        ready: false,
         restartCount: 0,
         state: { waiting: { reason: 'ErrImagePull', message: 'not found' } },
       },

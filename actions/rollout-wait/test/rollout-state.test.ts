@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Deployment } from '../../lib/src/kubectl/index.js';
 import { assessRollout } from '../src/assess.js';
-import type { Deployment } from '../src/kube-types.js';
 import { StateTimers } from '../src/pod-problems.js';
 import { deploymentState, formatProgress, progressOf, sameProgress } from '../src/progress.js';
 import { newReplicaSet, podsOf, previousRevision } from '../src/replica-sets.js';

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureNodeBaseImage } from '../../../sandbox/src/base-image.js';
-import { type DockerEngine, dockerEnv, ensureDockerEngine } from '../../../sandbox/src/docker-engine.js';
+import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
 import type { SandboxEndpoints } from '../../../sandbox/src/endpoints.js';
 import { type RunResult, run, sleep } from '../../../sandbox/src/exec.js';
+import { useDockerEngine } from '../../../sandbox/src/testing.js';
 
 /*
  * A small app on the sandbox for rollout-wait's integration tests and benchmark: images built from the
@@ -55,7 +56,7 @@ export class SandboxApp {
 
   /** Builds and pushes the images, and creates the namespace with its pull secret. */
   static async create(endpoints: Endpoints, namespace: string): Promise<SandboxApp> {
-    const engine = await ensureDockerEngine();
+    const engine = await useDockerEngine();
     const base = await ensureNodeBaseImage(engine, 'runtime');
     const credentials = JSON.parse(readFileSync(endpoints.registry.credentialsFile, 'utf8')) as {
       username: string;

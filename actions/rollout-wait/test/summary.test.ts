@@ -34,7 +34,16 @@ const outcome: RolloutOutcome = {
         message: '',
         restarted: true,
       },
-      events: [{ type: 'Warning', reason: 'BackOff', count: 4, message: `Back-off ${hostile}` }],
+      events: [
+        {
+          metadata: { name: 'web-1.backoff' },
+          involvedObject: { kind: 'Pod', name: 'web-1' },
+          type: 'Warning',
+          reason: 'BackOff',
+          count: 4,
+          message: `Back-off ${hostile}`,
+        },
+      ],
       logs: { text: `panic: </pre><script>steal()</script>\nline 2` },
     },
   ],

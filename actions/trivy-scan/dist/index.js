@@ -59457,7 +59457,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9091:
+/***/ 7542:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59472,20 +59472,20 @@ __nccwpck_require__.d(__webpack_exports__, {
   q3: () => (/* reexport */ getMultilineInput),
   lI: () => (/* reexport */ getOptionalInput),
   K1: () => (/* reexport */ getRequiredInput),
-  Os: () => (/* reexport */ group),
+  Os: () => (/* reexport */ log/* group */.Os),
   R_: () => (/* reexport */ heading),
-  pq: () => (/* reexport */ info),
+  pq: () => (/* reexport */ log/* info */.pq),
   nf: () => (/* reexport */ summary_link),
   FY: () => (/* reexport */ paragraph),
   KC: () => (/* reexport */ resolveAwsRegion),
   Cs: () => (/* reexport */ runAction),
   n0: () => (/* reexport */ setOutputs),
   tp: () => (/* reexport */ table),
-  $e: () => (/* reexport */ warning),
+  $e: () => (/* reexport */ log/* warning */.$e),
   j7: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, backoffDelay, code, containsSecret, createStateStore, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getIntegerInput, getListInput, getSecretInput, getYamlInput, inputEnvName, isDebug, mainStepRan, markMainStepRan, maskSecret, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, readRunContext, retry, runPostStep, runUrl, setOutput, shellCommand, shellQuote
+// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, backoffDelay, code, containsSecret, createStateStore, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getIntegerInput, getListInput, getSecretInput, getYamlInput, inputEnvName, isDebug, mainStepRan, markMainStepRan, maskSecret, notice, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, readRunContext, retry, runPostStep, runUrl, setOutput, shellCommand, shellQuote
 
 ;// CONCATENATED MODULE: ./actions/lib/src/errors.ts
 /** Longest part of a user's value quoted back in an error; long values only make the message unreadable. */
@@ -59559,7 +59559,38 @@ function createAwsClientFactory(region, maxAttempts = 5) {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
+;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
+/**
+ * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
+ * The returned object fills as output arrives; read it once the child has closed.
+ */
+function collectOutput(child, io) {
+    const output = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+        output.stdout += chunk;
+        io.onStdout?.(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        output.stderr += chunk;
+        io.onStderr?.(chunk);
+    });
+    // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
+    child.stdin.on('error', () => { });
+    child.stdin.end(io.stdin);
+    return output;
+}
+/** The exit code, or for a program killed by a signal the one shells report (128 + signal number). */
+function exitCodeOf(code, signal) {
+    if (code !== null)
+        return code;
+    if (signal === null)
+        return 1;
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return 128 + (numbers[signal] ?? 0);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/command.ts
+
 
 
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
@@ -59606,8 +59637,6 @@ class ProcessCommandRunner {
         const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-            let stdout = '';
-            let stderr = '';
             let timedOut = false;
             let killTimer;
             const timer = options.timeoutMs === undefined
@@ -59617,17 +59646,7 @@ class ProcessCommandRunner {
                     child.kill('SIGTERM');
                     killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
                 }, options.timeoutMs);
-            child.stdout.setEncoding('utf8').on('data', (chunk) => {
-                stdout += chunk;
-                options.onStdout?.(chunk);
-            });
-            child.stderr.setEncoding('utf8').on('data', (chunk) => {
-                stderr += chunk;
-                options.onStderr?.(chunk);
-            });
-            // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
-            child.stdin.on('error', () => { });
-            child.stdin.end(options.stdin);
+            const output = collectOutput(child, options);
             child.on('error', (error) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
@@ -59640,9 +59659,8 @@ class ProcessCommandRunner {
                     reject(new CommandTimeoutError(file, options.timeoutMs));
                     return;
                 }
-                // A program killed by a signal has no exit code; report it the way shells do (128 + signal).
-                const exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
-                const result = { exitCode, stdout, stderr };
+                const exitCode = exitCodeOf(code, signal);
+                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
                 if (exitCode !== 0 && !options.ignoreExitCode)
                     reject(new CommandFailedError(file, args, result));
                 else
@@ -59650,10 +59668,6 @@ class ProcessCommandRunner {
             });
         });
     }
-}
-function signalNumber(signal) {
-    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-    return numbers[signal] ?? 0;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -59897,17 +59911,8 @@ function getYamlInput(name) {
     return parseYaml(name, core.getInput(name, { trimWhitespace: false }).trim());
 }
 
-;// CONCATENATED MODULE: ./actions/lib/src/log.ts
-
-/** One phase of the action, collapsed in the log. Details belong in `debug`. */
-function group(title, fn) {
-    return lib_core/* group */.Os(title, fn);
-}
-const info = (message) => lib_core/* info */.pq(message);
-const debug = (message) => core.debug(message);
-const warning = (message) => lib_core/* warning */.$e(message);
-const isDebug = () => core.isDebug();
-
+// EXTERNAL MODULE: ./actions/lib/src/log.ts
+var log = __nccwpck_require__(6153);
 ;// CONCATENATED MODULE: ./actions/lib/src/metadata.ts
 
 
@@ -60153,12 +60158,37 @@ async function writeJobSummary(parts) {
 
 /***/ }),
 
+/***/ 6153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */ });
+/* unused harmony exports debug, notice, isDebug */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+
+/** One phase of the action, collapsed in the log. Details belong in `debug`. */
+function group(title, fn) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
+}
+const info = (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message);
+const debug = (message) => core.debug(message);
+const warning = (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message);
+/** A line GitHub shows on the run's page: for what a reader should know without it being a problem. */
+const notice = (message) => core.notice(message);
+const isDebug = () => core.isDebug();
+
+
+/***/ }),
+
 /***/ 6220:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9091);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1297);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7542);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
 
 
 await (0,_lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)('trivy-scan', () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -60168,7 +60198,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1297:
+/***/ 1277:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60219,7 +60249,7 @@ async function readEcrScanFindings(client, repository, digest, wait) {
 }
 
 // EXTERNAL MODULE: ./actions/lib/src/index.ts + 13 modules
-var src = __nccwpck_require__(9091);
+var src = __nccwpck_require__(7542);
 ;// CONCATENATED MODULE: ./actions/lib/src/trivy/db.ts
 
 
@@ -61372,7 +61402,27 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
+// EXTERNAL MODULE: ./actions/lib/src/log.ts
+var log = __nccwpck_require__(6153);
+;// CONCATENATED MODULE: ./actions/lib/src/trivy/pinned-checksums.ts
+/*
+ * sha256 of Trivy release tarballs, kept in the code. The release's checksums file comes from the same
+ * place as the tarball, so a compromised mirror (or release) could serve a matching pair; a pin here cannot
+ * be changed by whoever serves the download.
+ *
+ * Values for 0.58.1 as published in Trivy's `trivy_0.58.1_checksums.txt`, read from stored public sources
+ * that pin them: cashapp/hermit-packages `trivy.hcl` (both), and the AUR `trivy-bin` 0.58.1 PKGBUILD
+ * (Linux-64bit). Add a version only with values read from a source like these, never computed from a
+ * download.
+ */
+const PINNED_TRIVY_SHA256 = {
+    'trivy_0.58.1_Linux-64bit.tar.gz': '21a5eea31d072b34a6284855249f4074ff43c618d398f9ec328bef4ff7c2fa0d',
+    'trivy_0.58.1_Linux-ARM64.tar.gz': '29ec9c3af77a00234860f4a9c48e2dd7691e939924da5d76c259e46c614e2545',
+};
+
 ;// CONCATENATED MODULE: ./actions/lib/src/trivy/installer.ts
+
+
 
 
 
@@ -61414,9 +61464,27 @@ function sha256OfFile(path) {
     });
 }
 /**
- * Installs a pinned Trivy into the runner's tool cache, verifying the tarball's sha256 against the
- * release's checksums file before anything from it runs. A cached install is reused. Returns the path of
- * the `trivy` executable.
+ * The sha256 the tarball must have: the pin when the code has one (the checksums file is then not even
+ * fetched), else the release's checksums file, with a warning that this proves less.
+ */
+async function expectedSha256(options, asset, base) {
+    const pinned = (options.pins ?? PINNED_TRIVY_SHA256)[asset];
+    if (pinned !== undefined)
+        return { sha256: pinned, source: 'the sha256 pinned in this action' };
+    (options.warn ?? log/* warning */.$e)(`Trivy ${options.version} (${asset}) has no sha256 pinned in this action: it is checked only against ` +
+        `the release's checksums file, which comes from the same place (${base}) and would not catch a ` +
+        'compromised mirror or release. Pinned: ' +
+        `${Object.keys(options.pins ?? PINNED_TRIVY_SHA256).join(', ') || 'none'}.`);
+    const checksumsFile = await downloadTool(`${base}/trivy_${options.version}_checksums.txt`);
+    return {
+        sha256: checksumFor((0,external_node_fs_.readFileSync)(checksumsFile, 'utf8'), asset),
+        source: "the release's checksums file",
+    };
+}
+/**
+ * Installs Trivy into the runner's tool cache, verifying the tarball's sha256 (against the pin, or the
+ * release's checksums file for a version without one) before anything from it runs. A cached install is
+ * reused. Returns the path of the `trivy` executable.
  */
 async function installTrivy(options) {
     const cached = find('trivy', options.version);
@@ -61424,12 +61492,12 @@ async function installTrivy(options) {
         return (0,external_node_path_.join)(cached, 'trivy');
     const asset = trivyAssetName(options.version);
     const base = `${options.downloadUrl.replace(/\/+$/, '')}/v${options.version}`;
-    const checksumsFile = await downloadTool(`${base}/trivy_${options.version}_checksums.txt`);
-    const expected = checksumFor((0,external_node_fs_.readFileSync)(checksumsFile, 'utf8'), asset);
+    const expected = await expectedSha256(options, asset, base);
     const tarball = await downloadTool(`${base}/${asset}`);
     const actual = await sha256OfFile(tarball);
-    if (actual !== expected) {
-        throw new TrivyInstallError(`${asset} from ${base} has sha256 ${actual}, but the release's checksums file says ${expected}: refusing to run it`);
+    if (actual !== expected.sha256) {
+        (0,external_node_fs_.rmSync)(tarball, { force: true });
+        throw new TrivyInstallError(`${asset} from ${base} has sha256 ${actual}, but ${expected.source} says ${expected.sha256}: refusing to run it`);
     }
     const extracted = await extractTar(tarball);
     const dir = await cacheDir(extracted, 'trivy', options.version);

@@ -60,9 +60,12 @@ resource "aws_instance" "control_plane" {
 
   tags = { Name = "${var.name_prefix}-cp-1", Role = "control-plane" }
 
-  # A newer Ubuntu image must not replace a running node: Ansible patches it in place.
+  # Changes that would replace a running node are made on it in place instead: a newer Ubuntu image
+  # (Ansible patches the node), user data (first boot only), and a rotated operators' key (a new
+  # ssh_public_key replaces the key pair and so renames it; the key is rotated in the nodes'
+  # authorized_keys, docs/operations.md, and only nodes created later get the new key pair).
   lifecycle {
-    ignore_changes = [ami, user_data]
+    ignore_changes = [ami, user_data, key_name]
   }
 }
 
@@ -98,8 +101,9 @@ resource "aws_instance" "worker" {
 
   tags = { Name = "${var.name_prefix}-worker-${count.index + 1}", Role = "worker" }
 
+  # As for the control plane: image, user data and key pair are never reasons to replace a node.
   lifecycle {
-    ignore_changes = [ami, user_data]
+    ignore_changes = [ami, user_data, key_name]
   }
 }
 

@@ -59,6 +59,10 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["*"]
   }
 
+  # Exactly what the actions send (infra/test/deploy-role.test.ts reads their sources): docker's push and
+  # pull, build-push's DescribeRepositories (immutable tags?) and BatchGetImage (what a tag holds), and
+  # trivy-scan's DescribeImageScanFindings. No CreateRepository: Terraform owns the repository, and a
+  # copy made by the pipeline would lack its KMS key and lifecycle policy and block the next apply.
   statement {
     sid = "EcrPushToThisRepository"
     actions = [
@@ -66,7 +70,7 @@ data "aws_iam_policy_document" "deploy" {
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:DescribeImageScanFindings",
-      "ecr:DescribeImages",
+      "ecr:DescribeRepositories",
       "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",

@@ -126,3 +126,32 @@ export const nodeIdentityRule: PolicyRule = {
     return findings.result();
   },
 };
+
+/** Instance attributes whose change replaces the node, and how each is changed on a running node instead. */
+const CHANGED_IN_PLACE: Readonly<Record<string, string>> = {
+  ami: 'a newer image is patched in place by Ansible',
+  user_data: 'user data only serves the first boot',
+  key_name: "a rotated operators' key goes into the nodes' authorized_keys, see docs/operations.md",
+};
+
+/** A new image, user data or operators' key must not replace running nodes: each is ignored once created. */
+export const nodesKeptOnChangeRule: PolicyRule = {
+  name: 'nodes-kept-on-image-and-key-changes',
+  check(module) {
+    const findings = new Findings(this.name);
+    for (const instance of resources(module, 'aws_instance')) {
+      findings.saw(instance.where);
+      const ignored = nested(instance.body, 'lifecycle').flatMap((lifecycle) =>
+        stringList(lifecycle.ignore_changes),
+      );
+      for (const [attribute, why] of Object.entries(CHANGED_IN_PLACE)) {
+        if (!(attribute in instance.body) || ignored.includes(`\${${attribute}}`)) continue;
+        findings.fail(
+          instance.where,
+          `a change of ${attribute} would replace the node; list it in lifecycle.ignore_changes (${why})`,
+        );
+      }
+    }
+    return findings.result();
+  },
+};

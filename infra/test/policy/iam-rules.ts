@@ -15,7 +15,10 @@ const GITHUB_AUDIENCE = 'token.actions.githubusercontent.com:aud';
 const GITHUB_SUBJECT = 'token.actions.githubusercontent.com:sub';
 
 /** The only actions that may be granted on "*": AWS offers no resource-level permission for them. */
-const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['ecr:GetAuthorizationToken', 'ec2:DescribeInstances']);
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL: ReadonlySet<string> = new Set([
+  'ecr:GetAuthorizationToken',
+  'ec2:DescribeInstances',
+]);
 
 interface Statement {
   where: string;

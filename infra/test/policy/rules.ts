@@ -1,5 +1,11 @@
 import { guardedCidrVariablesRule } from './access-rules.js';
-import { encryptedVolumesRule, imdsV2Rule, nodeIdentityRule, ubuntuImageRule } from './compute-rules.js';
+import {
+  encryptedVolumesRule,
+  imdsV2Rule,
+  nodeIdentityRule,
+  nodesKeptOnChangeRule,
+  ubuntuImageRule,
+} from './compute-rules.js';
 import { defaultTagsRule, remoteStateRule, variablesRule, versionsRule } from './hygiene-rules.js';
 import { githubOidcTrustRule, leastPrivilegeRule, noStaticCredentialsRule } from './iam-rules.js';
 import { explicitEgressRule, securityGroupIngressRule } from './network-rules.js';
@@ -15,6 +21,7 @@ export const allRules: readonly PolicyRule[] = [
   encryptedVolumesRule,
   ubuntuImageRule,
   nodeIdentityRule,
+  nodesKeptOnChangeRule,
   ecrRepositoryRule,
   s3BucketRule,
   githubOidcTrustRule,

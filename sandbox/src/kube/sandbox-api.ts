@@ -12,6 +12,7 @@ import { ControllerManager } from './controllers/manager.js';
 import { ServiceProxy } from './proxy/service-proxy.js';
 import { DockerCli } from './runtime/docker.js';
 import { Kubelet } from './runtime/kubelet.js';
+import { nodeDockerConfigDir } from './runtime/node-credentials.js';
 
 export interface SandboxApiOptions {
   port: number;
@@ -46,6 +47,7 @@ export class SandboxApi {
         docker: new DockerCli(options.dockerHost),
         instanceId: this.instanceId,
         podsDir: join(options.kubeDir, 'pods'),
+        nodeDockerConfigDir: nodeDockerConfigDir(options.kubeDir),
         backoffMs: options.backoffMs ?? 10_000,
         maxBackoffMs: options.maxBackoffMs ?? 300_000,
       });

@@ -1,30 +1,19 @@
 import type { Context } from 'koa';
 import { sendError } from './errors.js';
-import type { RouteTable } from './route-table.js';
+import type { Route } from './route-table.js';
 
-/** Runs the handler of the matched route; answers OPTIONS, 405 with `Allow`, and 404, all in JSON. */
-export function dispatch(routes: RouteTable) {
-  return async (ctx: Context) => {
-    const match = routes.match(ctx.path, ctx.method);
-    ctx.state.route = match.route;
-    if (match.handler) {
-      await match.handler(ctx);
-      return;
-    }
-    if (match.allowed.length === 0) {
-      sendError(ctx, 404, 'not_found', `No endpoint at this path. See /openapi.json for the ones there are.`);
-      return;
-    }
-    ctx.set('Allow', match.allowed.join(', '));
-    if (ctx.method === 'OPTIONS') {
-      ctx.status = 204;
-      return;
-    }
-    sendError(
-      ctx,
-      405,
-      'method_not_allowed',
-      `${ctx.method} is not allowed here; allowed: ${match.allowed.join(', ')}.`,
-    );
-  };
+/** Runs the route's handler for the method; answers OPTIONS, 405 with `Allow`, and 404, all in JSON. */
+export function dispatch(ctx: Context, route: Route | undefined): void | Promise<void> {
+  if (!route) {
+    sendError(ctx, 404, 'not_found', `No endpoint at this path. See /openapi.json for the ones there are.`);
+    return;
+  }
+  const handler = route.handlers.get(ctx.method);
+  if (handler) return handler(ctx);
+  ctx.set('Allow', route.allow);
+  if (ctx.method === 'OPTIONS') {
+    ctx.status = 204;
+    return;
+  }
+  sendError(ctx, 405, 'method_not_allowed', `${ctx.method} is not allowed here; allowed: ${route.allow}.`);
 }

@@ -2,13 +2,16 @@ import type { Context } from 'koa';
 
 export type Handler = (ctx: Context) => void | Promise<void>;
 
-export interface RouteMatch {
-  /** The route's template, used as the `route` label: unknown paths share UNMATCHED_ROUTE. */
-  route: string;
-  handler?: Handler;
-  allowed: string[];
+/** One registered path, built once: matching a request allocates nothing. */
+export interface Route {
+  /** The path template, used as the `route` label. */
+  path: string;
+  handlers: ReadonlyMap<string, Handler>;
+  /** The `Allow` header of 405 and OPTIONS answers. */
+  allow: string;
 }
 
+/** The `route` label of every path that is not registered, so unknown paths share one series. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
@@ -17,13 +20,16 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * server for a client's mistake), and the route label can only ever be a registered path.
  */
 export class RouteTable {
-  private readonly routes = new Map<string, Map<string, Handler>>();
+  private readonly routes = new Map<string, Route>();
 
   get(path: string, handler: Handler): this {
-    const methods = this.routes.get(path) ?? new Map<string, Handler>();
-    methods.set('GET', handler);
-    methods.set('HEAD', handler); // Koa drops the body of HEAD responses and keeps the headers
-    this.routes.set(path, methods);
+    // Koa drops the body of HEAD responses and keeps the headers.
+    const handlers = new Map([
+      ...(this.routes.get(path)?.handlers ?? []),
+      ['GET', handler],
+      ['HEAD', handler],
+    ]);
+    this.routes.set(path, { path, handlers, allow: [...handlers.keys(), 'OPTIONS'].join(', ') });
     return this;
   }
 
@@ -31,10 +37,7 @@ export class RouteTable {
     return [...this.routes.keys()];
   }
 
-  match(path: string, method: string): RouteMatch {
-    const methods = this.routes.get(path);
-    if (!methods) return { route: UNMATCHED_ROUTE, allowed: [] };
-    const allowed = [...methods.keys(), 'OPTIONS'];
-    return { route: path, handler: methods.get(method), allowed };
+  match(path: string): Route | undefined {
+    return this.routes.get(path);
   }
 }

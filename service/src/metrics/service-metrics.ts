@@ -1,36 +1,7 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ServiceConfig } from '../config.js';
 import type { LatencySource } from '../latency/monitor.js';
 import type { SystemSource } from '../samplers/system.js';
-
-/** Seconds; 0.3 is the users' p99 target, so a bucket boundary sits exactly on it. */
-export const HTTP_DURATION_BUCKETS = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2.5, 5,
-];
-
-export interface HttpMetrics {
-  requests: Counter<'method' | 'route' | 'status_code'>;
-  duration: Histogram<'method' | 'route' | 'status_code'>;
-}
-
-export function registerHttpMetrics(registry: Registry): HttpMetrics {
-  const labelNames = ['method', 'route', 'status_code'] as const;
-  return {
-    requests: new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered, by method, route template and status code.',
-      labelNames,
-      registers: [registry],
-    }),
-    duration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time from receiving an HTTP request to sending its response, by method, route template and status.',
-      labelNames,
-      buckets: HTTP_DURATION_BUCKETS,
-      registers: [registry],
-    }),
-  };
-}
 
 export function registerBuildInfo(registry: Registry, config: ServiceConfig): void {
   const info = new Gauge({

@@ -28453,8 +28453,8 @@ function isTransientDockerError(error) {
     return /timeout|timed out|connection reset|connection refused|EOF|i\/o timeout|TLS handshake|50[234]|too many requests|429|temporar/i.test(text);
 }
 
-// EXTERNAL MODULE: ./actions/lib/src/index.ts + 35 modules
-var src = __nccwpck_require__(560);
+// EXTERNAL MODULE: ./actions/lib/src/index.ts + 36 modules
+var src = __nccwpck_require__(502);
 ;// CONCATENATED MODULE: ./actions/build-push/src/state.ts
 
 /** What the post step needs to log out; never a credential (the store refuses masked values). */
@@ -28493,7 +28493,7 @@ async function cleanup(runner = new src/* ProcessCommandRunner */.rZ()) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(560);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(502);
 /* harmony import */ var _logout_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3075);
 
 
@@ -28504,7 +28504,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 560:
+/***/ 502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28517,7 +28517,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Uc: () => (/* reexport */ runPostStep)
 });
 
-// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, ConfigurationError, backoffDelay, code, containsSecret, createAwsClientFactory, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getBooleanInput, getDurationInput, getEnumInput, getIntegerInput, getListInput, getMultilineInput, getOptionalInput, getRequiredInput, getSecretInput, getYamlInput, group, heading, inputEnvName, isDebug, link, markMainStepRan, maskSecret, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, readRunContext, resolveAwsRegion, retry, runAction, runUrl, setOutput, setOutputs, shellCommand, shellQuote, table, warning, writeJobSummary
+// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, ConfigurationError, backoffDelay, code, containsSecret, createAwsClientFactory, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getBooleanInput, getDurationInput, getEnumInput, getIntegerInput, getListInput, getMultilineInput, getOptionalInput, getRequiredInput, getSecretInput, getYamlInput, group, heading, inputEnvName, isDebug, link, markMainStepRan, maskSecret, notice, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, readRunContext, resolveAwsRegion, retry, runAction, runUrl, setOutput, setOutputs, shellCommand, shellQuote, table, warning, writeJobSummary
 
 ;// CONCATENATED MODULE: ./actions/lib/src/errors.ts
 /** Longest part of a user's value quoted back in an error; long values only make the message unreadable. */
@@ -31534,7 +31534,38 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
+/**
+ * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
+ * The returned object fills as output arrives; read it once the child has closed.
+ */
+function collectOutput(child, io) {
+    const output = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+        output.stdout += chunk;
+        io.onStdout?.(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        output.stderr += chunk;
+        io.onStderr?.(chunk);
+    });
+    // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
+    child.stdin.on('error', () => { });
+    child.stdin.end(io.stdin);
+    return output;
+}
+/** The exit code, or for a program killed by a signal the one shells report (128 + signal number). */
+function exitCodeOf(code, signal) {
+    if (code !== null)
+        return code;
+    if (signal === null)
+        return 1;
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return 128 + (numbers[signal] ?? 0);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/command.ts
+
 
 
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
@@ -31581,8 +31612,6 @@ class ProcessCommandRunner {
         const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-            let stdout = '';
-            let stderr = '';
             let timedOut = false;
             let killTimer;
             const timer = options.timeoutMs === undefined
@@ -31592,17 +31621,7 @@ class ProcessCommandRunner {
                     child.kill('SIGTERM');
                     killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
                 }, options.timeoutMs);
-            child.stdout.setEncoding('utf8').on('data', (chunk) => {
-                stdout += chunk;
-                options.onStdout?.(chunk);
-            });
-            child.stderr.setEncoding('utf8').on('data', (chunk) => {
-                stderr += chunk;
-                options.onStderr?.(chunk);
-            });
-            // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
-            child.stdin.on('error', () => { });
-            child.stdin.end(options.stdin);
+            const output = collectOutput(child, options);
             child.on('error', (error) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
@@ -31615,9 +31634,8 @@ class ProcessCommandRunner {
                     reject(new CommandTimeoutError(file, options.timeoutMs));
                     return;
                 }
-                // A program killed by a signal has no exit code; report it the way shells do (128 + signal).
-                const exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
-                const result = { exitCode, stdout, stderr };
+                const exitCode = exitCodeOf(code, signal);
+                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
                 if (exitCode !== 0 && !options.ignoreExitCode)
                     reject(new CommandFailedError(file, args, result));
                 else
@@ -31625,10 +31643,6 @@ class ProcessCommandRunner {
             });
         });
     }
-}
-function signalNumber(signal) {
-    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-    return numbers[signal] ?? 0;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -31881,6 +31895,8 @@ function log_group(title, fn) {
 const log_info = (message) => info(message);
 const log_debug = (message) => core.debug(message);
 const log_warning = (message) => core.warning(message);
+/** A line GitHub shows on the run's page: for what a reader should know without it being a problem. */
+const log_notice = (message) => core.notice(message);
 const log_isDebug = () => core.isDebug();
 
 ;// CONCATENATED MODULE: ./actions/lib/src/metadata.ts

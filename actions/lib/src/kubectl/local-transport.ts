@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
+import { collectOutput, exitCodeOf } from '../child-output.js';
 import type { RemoteExecOptions, RemoteExecResult } from '../ssh/remote-shell.js';
 import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from './transport.js';
 
@@ -22,33 +23,27 @@ export class LocalTransport implements ArgvTransport {
         return;
       }
       const child = spawn(file, args, { env: this.env, shell: false, stdio: 'pipe' });
-      let stdout = '';
-      let stderr = '';
       let aborted = false;
       const onAbort = () => {
         aborted = true;
         child.kill('SIGTERM');
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        options.onStdout?.(chunk);
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        options.onStderr?.(chunk);
-      });
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.stdin);
+      const output = collectOutput(child, options);
       child.on('error', (error: NodeJS.ErrnoException) => {
         options.signal?.removeEventListener('abort', onAbort);
         if (error.code === 'ENOENT') {
-          resolve({ exitCode: EXIT_COMMAND_NOT_FOUND, stdout, stderr: `${file}: not found`, aborted });
+          resolve({
+            exitCode: EXIT_COMMAND_NOT_FOUND,
+            stdout: output.stdout,
+            stderr: `${file}: not found`,
+            aborted,
+          });
         } else reject(error);
       });
       child.on('close', (code, signal) => {
         options.signal?.removeEventListener('abort', onAbort);
-        resolve({ exitCode: code ?? (signal ? 128 + 15 : 1), stdout, stderr, aborted });
+        resolve({ exitCode: exitCodeOf(code, signal), ...output, aborted });
       });
     });
   }

@@ -13,8 +13,8 @@ import {
   type LabelSelector,
   type List,
   type Pod,
-  REVISION_ANNOTATION,
   type ReplicaSet,
+  revisionOf,
 } from './resources.js';
 
 const label = (what: string, value: string) => assertKubeName(what, value, 'label');
@@ -43,9 +43,7 @@ export async function namespaceExists(kubectl: Kubectl, namespace: string): Prom
 
 /** The revision number the Deployment controller gave the current template (0 before the first). */
 export function deploymentRevision(deployment: Deployment): number {
-  const raw = deployment.metadata.annotations?.[REVISION_ANNOTATION];
-  const revision = raw === undefined ? 0 : Number.parseInt(raw, 10);
-  return Number.isFinite(revision) ? revision : 0;
+  return revisionOf(deployment) ?? 0;
 }
 
 /** Container name → image of the Deployment's pod template. */
@@ -146,7 +144,7 @@ export async function rolloutHistory(
   return sets.items
     .filter((rs) => rs.metadata.ownerReferences?.some((owner) => owner.uid === current.metadata.uid))
     .map((rs) => ({
-      revision: Number.parseInt(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '0', 10),
+      revision: revisionOf(rs) ?? 0,
       replicaSet: rs.metadata.name,
       images: Object.fromEntries(rs.spec.template.spec.containers.map((c) => [c.name, c.image])),
       changeCause: rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION],
@@ -215,6 +213,27 @@ export async function podsBySelector(
   return pods.items;
 }
 
+/** argv of `kubectl get events` about one object (add `-o json`). */
+export function eventsArgs(namespace: string, kind: string, name: string): string[] {
+  label('namespace', namespace);
+  subdomain('object name', name);
+  if (!/^[A-Z][A-Za-z]*$/.test(kind)) throw new Error(`eventsFor: invalid kind ${JSON.stringify(kind)}`);
+  return [
+    'get',
+    'events',
+    '--namespace',
+    namespace,
+    '--field-selector',
+    `involvedObject.kind=${kind},involvedObject.name=${name}`,
+  ];
+}
+
+/** Events oldest first, by the newest time each one carries. */
+export function inTimeOrder(events: readonly KubeEvent[]): KubeEvent[] {
+  const time = (event: KubeEvent) => event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? '';
+  return [...events].sort((a, b) => time(a).localeCompare(time(b)));
+}
+
 /** Events about one object, oldest first. */
 export async function eventsFor(
   kubectl: Kubectl,
@@ -222,31 +241,41 @@ export async function eventsFor(
   kind: string,
   name: string,
 ): Promise<KubeEvent[]> {
-  label('namespace', namespace);
-  subdomain('object name', name);
-  if (!/^[A-Z][A-Za-z]*$/.test(kind)) throw new Error(`eventsFor: invalid kind ${JSON.stringify(kind)}`);
-  const events = await kubectl.json<List<KubeEvent>>(
-    [
-      'get',
-      'events',
-      '--namespace',
-      namespace,
-      '--field-selector',
-      `involvedObject.kind=${kind},involvedObject.name=${name}`,
-    ],
-    { readOnly: true },
-  );
-  const time = (event: KubeEvent) => event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? '';
+  const events = await kubectl.json<List<KubeEvent>>(eventsArgs(namespace, kind, name), { readOnly: true });
   // Filtered here too: a server that ignores the field selector must not mix in other objects' events.
-  return events.items
-    .filter((event) => event.involvedObject.kind === kind && event.involvedObject.name === name)
-    .sort((a, b) => time(a).localeCompare(time(b)));
+  return inTimeOrder(
+    events.items.filter((event) => event.involvedObject.kind === kind && event.involvedObject.name === name),
+  );
 }
 
 export interface LogOptions {
   tailLines?: number;
   /** The previous instance of a restarted container: where a crash's last words are. */
   previous?: boolean;
+}
+
+/** argv of `kubectl logs` for one container's last lines. */
+export function containerLogsArgs(
+  namespace: string,
+  pod: string,
+  container: string,
+  options: LogOptions = {},
+): string[] {
+  label('namespace', namespace);
+  subdomain('pod name', pod);
+  label('container name', container);
+  const tail = options.tailLines ?? 50;
+  if (!Number.isInteger(tail) || tail < 1) throw new Error(`containerLogs: invalid tailLines ${tail}`);
+  return [
+    'logs',
+    pod,
+    '--namespace',
+    namespace,
+    '--container',
+    container,
+    `--tail=${tail}`,
+    ...(options.previous ? ['--previous'] : []),
+  ];
 }
 
 /** The last lines a container printed; empty when it has none (not started, no previous instance). */
@@ -257,24 +286,10 @@ export async function containerLogs(
   container: string,
   options: LogOptions = {},
 ): Promise<string> {
-  label('namespace', namespace);
-  subdomain('pod name', pod);
-  label('container name', container);
-  const tail = options.tailLines ?? 50;
-  if (!Number.isInteger(tail) || tail < 1) throw new Error(`containerLogs: invalid tailLines ${tail}`);
-  const result = await kubectl.run(
-    [
-      'logs',
-      pod,
-      '--namespace',
-      namespace,
-      '--container',
-      container,
-      `--tail=${tail}`,
-      ...(options.previous ? ['--previous'] : []),
-    ],
-    { readOnly: true, ignoreExitCode: true },
-  );
+  const result = await kubectl.run(containerLogsArgs(namespace, pod, container, options), {
+    readOnly: true,
+    ignoreExitCode: true,
+  });
   return result.exitCode === 0 ? result.stdout : '';
 }
 

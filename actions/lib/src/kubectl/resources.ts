@@ -1,6 +1,7 @@
 /*
- * The few fields of Kubernetes objects the actions read. Kept minimal on purpose: the bundles stay small,
- * and every field here is one the code actually uses.
+ * The few fields of Kubernetes objects the actions read, as the API server returns them. Kept minimal on
+ * purpose: every field here is one the code actually uses. Fields the API may omit (a fresh Deployment
+ * has no status.replicas, a pod that never started has no containerStatuses) are optional.
  */
 
 export interface ObjectMeta {
@@ -23,6 +24,7 @@ export interface LabelSelector {
 export interface Container {
   name: string;
   image: string;
+  readinessProbe?: { initialDelaySeconds?: number };
 }
 
 export interface PodTemplateSpec {
@@ -115,3 +117,19 @@ export interface List<T> {
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 /** The annotation `kubectl rollout history` shows as CHANGE-CAUSE. */
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+/** The label the Deployment controller puts on a ReplicaSet and its pods to tie them to one template. */
+export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
+
+export function conditionOf(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined {
+  return conditions?.find((c) => c.type === type);
+}
+
+/** The revision number of a Deployment or ReplicaSet; undefined before the controller gave one. */
+export function revisionOf(object: { metadata: ObjectMeta }): number | undefined {
+  const raw = object.metadata.annotations?.[REVISION_ANNOTATION];
+  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+  return Number(raw);
+}

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
+import { warning } from '../log.js';
+import { PINNED_TRIVY_SHA256 } from './pinned-checksums.js';
 
 /** The Trivy release this action installs unless told otherwise. */
 export const DEFAULT_TRIVY_VERSION = '0.58.1';
@@ -47,12 +49,42 @@ export interface InstallOptions {
   version: string;
   /** Base URL of the releases; `<base>/v<version>/<asset>`. */
   downloadUrl: string;
+  /** Asset name → sha256 kept in the code; the default is the table in pinned-checksums.ts. */
+  pins?: Readonly<Record<string, string>>;
+  /** Where the warning about an unpinned version goes; the runner's log by default. */
+  warn?: (message: string) => void;
+}
+
+interface ExpectedSha256 {
+  sha256: string;
+  /** Names where the value came from, for the mismatch message. */
+  source: string;
 }
 
 /**
- * Installs a pinned Trivy into the runner's tool cache, verifying the tarball's sha256 against the
- * release's checksums file before anything from it runs. A cached install is reused. Returns the path of
- * the `trivy` executable.
+ * The sha256 the tarball must have: the pin when the code has one (the checksums file is then not even
+ * fetched), else the release's checksums file, with a warning that this proves less.
+ */
+async function expectedSha256(options: InstallOptions, asset: string, base: string): Promise<ExpectedSha256> {
+  const pinned = (options.pins ?? PINNED_TRIVY_SHA256)[asset];
+  if (pinned !== undefined) return { sha256: pinned, source: 'the sha256 pinned in this action' };
+  (options.warn ?? warning)(
+    `Trivy ${options.version} (${asset}) has no sha256 pinned in this action: it is checked only against ` +
+      `the release's checksums file, which comes from the same place (${base}) and would not catch a ` +
+      'compromised mirror or release. Pinned: ' +
+      `${Object.keys(options.pins ?? PINNED_TRIVY_SHA256).join(', ') || 'none'}.`,
+  );
+  const checksumsFile = await tc.downloadTool(`${base}/trivy_${options.version}_checksums.txt`);
+  return {
+    sha256: checksumFor(readFileSync(checksumsFile, 'utf8'), asset),
+    source: "the release's checksums file",
+  };
+}
+
+/**
+ * Installs Trivy into the runner's tool cache, verifying the tarball's sha256 (against the pin, or the
+ * release's checksums file for a version without one) before anything from it runs. A cached install is
+ * reused. Returns the path of the `trivy` executable.
  */
 export async function installTrivy(options: InstallOptions): Promise<string> {
   const cached = tc.find('trivy', options.version);
@@ -60,13 +92,13 @@ export async function installTrivy(options: InstallOptions): Promise<string> {
 
   const asset = trivyAssetName(options.version);
   const base = `${options.downloadUrl.replace(/\/+$/, '')}/v${options.version}`;
-  const checksumsFile = await tc.downloadTool(`${base}/trivy_${options.version}_checksums.txt`);
-  const expected = checksumFor(readFileSync(checksumsFile, 'utf8'), asset);
+  const expected = await expectedSha256(options, asset, base);
   const tarball = await tc.downloadTool(`${base}/${asset}`);
   const actual = await sha256OfFile(tarball);
-  if (actual !== expected) {
+  if (actual !== expected.sha256) {
+    rmSync(tarball, { force: true });
     throw new TrivyInstallError(
-      `${asset} from ${base} has sha256 ${actual}, but the release's checksums file says ${expected}: refusing to run it`,
+      `${asset} from ${base} has sha256 ${actual}, but ${expected.source} says ${expected.sha256}: refusing to run it`,
     );
   }
   const extracted = await tc.extractTar(tarball);

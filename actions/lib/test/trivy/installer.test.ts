@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { checksumFor, trivyAssetName } from '../../src/trivy/installer.js';
+import { checksumFor, DEFAULT_TRIVY_VERSION, trivyAssetName } from '../../src/trivy/installer.js';
+import { PINNED_TRIVY_SHA256 } from '../../src/trivy/pinned-checksums.js';
 
 const sha = 'b'.repeat(64);
 
@@ -30,5 +31,20 @@ describe('checksumFor', () => {
     expect(() => checksumFor(`${sha}  trivy.tar.gz.sig`, 'trivy.tar.gz')).toThrow(
       /lists no sha256 for trivy.tar.gz/,
     );
+  });
+});
+
+describe('PINNED_TRIVY_SHA256', () => {
+  test.each(['x64', 'arm64'])('pins the default version’s Linux %s tarball', (arch) => {
+    const asset = trivyAssetName(DEFAULT_TRIVY_VERSION, 'linux', arch as NodeJS.Architecture);
+    expect(PINNED_TRIVY_SHA256[asset]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('every key is a release asset name and no two assets share a value', () => {
+    for (const asset of Object.keys(PINNED_TRIVY_SHA256)) {
+      expect(asset).toMatch(/^trivy_\d+\.\d+\.\d+_(Linux|macOS)-(64bit|ARM64)\.tar\.gz$/);
+    }
+    const values = Object.values(PINNED_TRIVY_SHA256);
+    expect(new Set(values).size).toBe(values.length);
   });
 });

@@ -102,6 +102,10 @@ export function serveWatch(
   res.on('close', close);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  // Sent now, as the real API server flushes them: Node would hold the headers until the first event,
+  // and client-go waits for them in a call that cannot be cancelled, so `kubectl rollout status` on a
+  // finished rollout (no event to come) hung after printing success until the watch timed out.
+  res.flushHeaders();
   const rv = request.resourceVersion;
   const fromNow = rv === undefined || rv === '' || rv === '0' || request.sendInitialEvents;
   if (fromNow) {

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../api/errors.js';
 import type { ApiObjects } from '../api/objects.js';
@@ -12,6 +12,8 @@ import {
   pullCredentials,
 } from './container-config.js';
 import type { DockerCli } from './docker.js';
+import { runPreStopHook } from './lifecycle-hooks.js';
+import { nodeCredentialsIn } from './node-credentials.js';
 import { type ContainerRun, podStatus } from './pod-status.js';
 import { runProbe } from './probes.js';
 
@@ -27,6 +29,8 @@ export interface KubeletContext {
   instanceId: string;
   /** Per-pod scratch directories (registry credentials) live under here. */
   podsDir: string;
+  /** The node's own registry credentials (a Docker config folder), used with or without pull secrets. */
+  nodeDockerConfigDir?: string;
   backoffMs: number;
   maxBackoffMs: number;
 }
@@ -229,9 +233,12 @@ export class PodWorker {
           `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`,
         );
       }
-      if (credentials.length === 0) return undefined;
+      const node = nodeCredentialsIn(this.ctx.nodeDockerConfigDir);
+      if (credentials.length === 0) return node;
       const dir = join(this.ctx.podsDir, this.uid, 'docker-config');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // Like the kubelet, the pod's secrets add to the node's credentials (and win for the same registry).
+      if (node) copyFileSync(join(node, 'config.json'), join(dir, 'config.json'));
       for (const c of credentials) await this.ctx.docker.login(dir, c.registry, c.username, c.password);
       return dir;
     })();
@@ -403,17 +410,29 @@ export class PodWorker {
     ]);
   }
 
-  /** SIGTERM to every container, SIGKILL after the grace period, then the pod leaves the API. */
+  /**
+   * Each container's preStop hook, then SIGTERM, SIGKILL when the grace period (preStop included) is over,
+   * then the pod leaves the API. As the kubelet does, SIGTERM gets at least 2 s after a long preStop.
+   */
   async terminate(graceSeconds: number, removeFromApi: boolean): Promise<void> {
     if (this.terminating) return;
     this.terminating = true;
     this.publish();
     this.abort.abort();
+    const deadline = Date.now() + graceSeconds * 1000;
+    const specs: Any[] = this.pod.spec?.containers ?? [];
     await Promise.all(
-      this.runs.map(async (run) => {
+      this.runs.map(async (run, i) => {
         if (!run.state.running || !run.containerID) return;
+        const id = run.containerID.replace('docker://', '');
         this.event('Normal', 'Killing', `Stopping container ${run.name}`, run.name);
-        await this.ctx.docker.stop(run.containerID.replace('docker://', ''), graceSeconds);
+        const hook = specs[i]?.lifecycle?.preStop;
+        if (hook && graceSeconds > 0) {
+          const outcome = await runPreStopHook(hook, this.port, this.ctx.docker, id, deadline - Date.now());
+          if (!outcome.ok) this.event('Warning', 'FailedPreStopHook', outcome.message, run.name);
+        }
+        const left = graceSeconds > 0 ? Math.max(2, Math.ceil((deadline - Date.now()) / 1000)) : 0;
+        await this.ctx.docker.stop(id, left);
       }),
     );
     await this.finished;

@@ -1,0 +1,80 @@
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../../../sandbox/src/exec.js';
+import { nodeDockerConfigDir } from '../../../sandbox/src/kube/runtime/node-credentials.js';
+import {
+  components,
+  requireComponents,
+  type SandboxEndpoints,
+  type Starter,
+  sandboxStatus,
+  sandboxUp,
+} from '../../../sandbox/src/sandbox.js';
+
+export type DemoEndpoints = SandboxEndpoints &
+  Required<Pick<SandboxEndpoints, 'docker' | 'registry' | 'kube' | 'ssh'>>;
+
+export interface SandboxReady {
+  endpoints: DemoEndpoints;
+  registryPassword: string;
+  /** What was already running and reused, and what this run started. */
+  reused: string[];
+  started: string[];
+}
+
+/** Brings the whole sandbox up, reusing what runs (the same state directory as `npm run sandbox`). */
+export async function bringUpSandbox(startedBy: Starter): Promise<SandboxReady> {
+  const before = await sandboxStatus();
+  const endpoints = requireComponents(await sandboxUp(components, { startedBy }), [
+    'docker',
+    'registry',
+    'kube',
+    'ssh',
+  ]);
+  const reused = components.filter((component) => before.components[component] === 'up');
+  const started = components.filter((component) => before.components[component] !== 'up');
+  const file = endpoints.registry.credentialsFile;
+  const { password } = JSON.parse(readFileSync(file, 'utf8')) as { password?: unknown };
+  if (typeof password !== 'string' || password === '') {
+    throw new Error(`the sandbox registry's credentials file ${file} has no password`);
+  }
+  return { endpoints, registryPassword: password, reused, started };
+}
+
+/**
+ * Gives the sandbox's node credentials for its registry, as Ansible's node setup does on AWS (the ECR
+ * credential provider): the real overlay has no imagePullSecret, so pods pull with the node's own login.
+ * The password reaches docker on stdin only. Returns the folder of the node's config.json.
+ */
+export async function provisionNodeCredentials(ready: SandboxReady): Promise<string> {
+  const { endpoints } = ready;
+  const dir = nodeDockerConfigDir(join(endpoints.stateDir, 'kube'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await run(
+    'docker',
+    [
+      '--config',
+      dir,
+      'login',
+      '--username',
+      endpoints.registry.username,
+      '--password-stdin',
+      endpoints.registry.address,
+    ],
+    {
+      env: { ...process.env, DOCKER_HOST: endpoints.docker.host },
+      input: ready.registryPassword,
+      timeoutMs: 60_000,
+    },
+  );
+  return dir;
+}
+
+/** A folder whose `trivy` is the demo's stand-in, to put first on the actions' PATH. */
+export function standInTrivyBin(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  rmSync(join(bin, 'trivy'), { force: true });
+  symlinkSync(new URL('./trivy-stand-in.mjs', import.meta.url).pathname, join(bin, 'trivy'));
+  return bin;
+}

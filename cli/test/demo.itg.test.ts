@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { deleteManifest } from '../../actions/build-push/test/registry-api.js';
+import { sandboxStatus } from '../../sandbox/src/sandbox.js';
+import { useSandbox } from '../../sandbox/src/testing.js';
+import { type DemoResult, runDemo } from '../src/demo/demo.js';
+
+const LABEL = 'k8s-ship.test=cli-demo';
+// Its own namespace and repository: a person's demo (namespace dev) on the same sandbox stays untouched.
+const namespacePrefix = `demo-itg-${process.pid}-`;
+const namespace = `${namespacePrefix}dev`;
+const repository = `k8s-ship-itg/demo-${process.pid}`;
+
+interface Run {
+  result: DemoResult;
+  printed: string;
+}
+
+async function demo(): Promise<Run> {
+  let printed = '';
+  const result = await runDemo({
+    out: { write: (text: string) => (printed += text) },
+    startedBy: 'tests',
+    namespacePrefix,
+    repository,
+    imageLabel: LABEL,
+  });
+  return { result, printed };
+}
+
+const labels = (run: Run) => run.result.timeline.phases.map((phase) => phase.label);
+
+/**
+ * `npm run demo` without the machine setup, twice, on the sandbox: the real service built on the local
+ * bases, pushed, scanned by the stand-in, deployed from the real dev overlay over SSH and rolled out,
+ * then asked through the service proxy; the second run ships a new image as an update rollout.
+ */
+describe('the demo on the sandbox', () => {
+  let endpoints: Awaited<ReturnType<typeof useSandbox<'docker' | 'registry' | 'kube' | 'ssh'>>>;
+  const runs: Run[] = [];
+
+  const kubectl = (args: string[]) =>
+    execFileSync('kubectl', args, {
+      env: { ...process.env, KUBECONFIG: endpoints.kube.kubeconfig },
+      encoding: 'utf8',
+    });
+
+  beforeAll(async () => {
+    endpoints = await useSandbox(['docker', 'registry', 'kube', 'ssh']);
+    runs.push(await demo());
+  });
+
+  afterAll(async () => {
+    if (!endpoints) return;
+    try {
+      kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--timeout=90s']);
+    } catch {
+      // reported by the tests themselves
+    }
+    const env = { ...process.env, DOCKER_HOST: endpoints.docker.host };
+    const ids = execFileSync('docker', ['image', 'ls', '--quiet', '--filter', `label=${LABEL}`], {
+      env,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length > 0)
+      execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { env, stdio: 'ignore' });
+    const { password } = JSON.parse(readFileSync(endpoints.registry.credentialsFile, 'utf8'));
+    const registry = { url: endpoints.registry.url, username: endpoints.registry.username, password };
+    for (const run of runs) {
+      const digest = run.result.outputs.digest;
+      if (digest) await deleteManifest(registry, repository, digest);
+      const folder = /files of this run are in (\S+)/.exec(run.printed)?.[1];
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('runs every phase and succeeds', () => {
+    const [first] = runs as [Run];
+    expect(first.result.succeeded, first.printed).toBe(true);
+    expect(labels(first)).toEqual(
+      expect.arrayContaining(['sandbox', 'bundle', 'base images', 'target', 'build', 'push', 'scan']),
+    );
+    expect(labels(first)).toEqual(expect.arrayContaining(['deploy', 'rollout', 'cleanup', 'check']));
+    expect(first.printed).toMatch(/STAND-IN[\s\S]*RECORDED Trivy report/);
+    expect(first.printed).toContain('npm run sandbox -- down');
+  });
+
+  test('bootstraps the namespace from the dev overlay and the service answers through the proxy', () => {
+    const [first] = runs as [Run];
+    expect(first.result.outputs).toMatchObject({
+      environment: 'dev',
+      namespace,
+      overlay: 'k8s/overlays/dev',
+      bootstrapped: 'true',
+      revision: '1',
+      result: 'succeeded',
+    });
+    const answers = first.result.answers!;
+    expect(answers.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(answers.info.environment).toBe('dev');
+    expect(answers.health).toMatchObject({ status: 'ok' });
+    expect(answers.system).toHaveProperty('cpu');
+    const deployment = JSON.parse(
+      kubectl(['get', 'deployment', 'metrics-api', '-n', namespace, '-o', 'json']),
+    );
+    expect(deployment.spec.template.spec.containers[0].image).toBe(first.result.outputs['image-ref']);
+    // The real overlay, unmodified: no pull secret (the node's own credentials pull, as on AWS).
+    expect(deployment.spec.template.spec.imagePullSecrets).toBeUndefined();
+  });
+
+  test('a second run ships a new image as an update rollout and leaves the sandbox up', async () => {
+    const [first] = runs as [Run];
+    const second = await demo();
+    runs.push(second);
+    expect(second.result.succeeded, second.printed).toBe(true);
+    expect(second.result.outputs.digest).not.toBe(first.result.outputs.digest);
+    expect(second.result.outputs).toMatchObject({
+      bootstrapped: 'false',
+      changed: 'true',
+      'previous-image': first.result.outputs['image-ref'],
+      revision: '2',
+      result: 'succeeded',
+    });
+    expect(second.result.answers?.info.environment).toBe('dev');
+    expect(second.printed).toMatch(/reused docker, registry, kube, ssh/);
+    const status = await sandboxStatus();
+    expect(status.components).toEqual({ docker: 'up', registry: 'up', kube: 'up', ssh: 'up' });
+  }, 300_000);
+});

@@ -1,0 +1,281 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServiceBundle } from '../../service/test/support/service-process.js';
+import { ensureNodeBaseImage } from '../src/base-image.js';
+import { dockerEnv } from '../src/docker-engine.js';
+import { run } from '../src/exec.js';
+import { repoRoot } from '../src/paths.js';
+import { useSandbox } from '../src/testing.js';
+import { eventually, type KubeSandbox, startKubeSandbox } from './kube-harness.js';
+import { startSteadyLoad } from './steady-load.js';
+
+/**
+ * The real service image, pushed to the real registry, rolled out on the Kubernetes stand-in under
+ * continuous requests through the Service's proxy port: with readiness on /ready, a preStop sleep and
+ * maxUnavailable 0, not one request may fail.
+ */
+const namespace = `service-rollout-${process.pid}`;
+const ns = ['-n', namespace];
+const releases = ['a', 'b'] as const;
+let kube: KubeSandbox;
+let env: NodeJS.ProcessEnv;
+let dockerConfig: string;
+let images: Record<(typeof releases)[number], string>;
+let registryUrl: string;
+/** The Dockerfile's build stage, which the legacy builder keeps as untagged images. */
+const bundleStages = new Set<string>();
+let basicAuth: string;
+
+function deployment(image: string): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'metrics-api', namespace },
+    spec: {
+      replicas: 2,
+      progressDeadlineSeconds: 120,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'metrics-api' } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': 'metrics-api' } },
+        spec: {
+          imagePullSecrets: [{ name: 'registry' }],
+          // As k8s/base, scaled down for a test: preStop 2 s + the service's drain 5 s + margin.
+          terminationGracePeriodSeconds: 10,
+          securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 },
+          containers: [
+            {
+              name: 'metrics-api',
+              image,
+              // Every pod pulls from the registry with the pull secret, as on the cluster.
+              imagePullPolicy: 'Always',
+              ports: [{ name: 'http', containerPort: 8000, protocol: 'TCP' }],
+              env: [
+                { name: 'LISTEN_ADDRESS', value: '127.0.0.1' },
+                { name: 'SHUTDOWN_GRACE_SECONDS', value: '5' },
+                { name: 'LATENCY_TARGETS', value: '' },
+              ],
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              readinessProbe: {
+                httpGet: { path: '/ready', port: 'http' },
+                periodSeconds: 1,
+                failureThreshold: 2,
+                timeoutSeconds: 2,
+              },
+              livenessProbe: {
+                httpGet: { path: '/health', port: 'http' },
+                periodSeconds: 10,
+                failureThreshold: 3,
+                timeoutSeconds: 2,
+              },
+              lifecycle: { preStop: { sleep: { seconds: 2 } } },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+/** Builds service/Dockerfile on the local bases; the release label makes each build its own digest. */
+async function buildAndPush(registryAddress: string, release: string): Promise<string> {
+  const image = `${registryAddress}/service-rollout/metrics-api:${release}-${process.pid}`;
+  const bases = [
+    '--build-arg',
+    `BUILD_IMAGE=${await ensureNodeBaseImage({ host: env.DOCKER_HOST! }, 'build')}`,
+    '--build-arg',
+    `RUNTIME_IMAGE=${await ensureNodeBaseImage({ host: env.DOCKER_HOST! }, 'runtime')}`,
+  ];
+  const context = join(repoRoot, 'service');
+  await run(
+    'docker',
+    [
+      'build',
+      '--quiet',
+      ...bases,
+      '--file',
+      join(repoRoot, 'service', 'Dockerfile'),
+      '--build-arg',
+      `VERSION=0.0.0-${release}`,
+      '--label',
+      `k8s-ship.test=${namespace}`,
+      '--label',
+      `k8s-ship.test.release=${release}`,
+      '--tag',
+      image,
+      context,
+    ],
+    { env, timeoutMs: 180_000 },
+  );
+  // A cache hit that names the build stage, so that afterAll can remove it (as image.itg.test.ts does).
+  const stage = await run(
+    'docker',
+    ['build', '--quiet', ...bases, '--file', join(context, 'Dockerfile'), '--target', 'bundle', context],
+    { env },
+  );
+  bundleStages.add(stage.stdout.trim());
+  await run('docker', ['--config', dockerConfig, 'push', '--quiet', image], { env, timeoutMs: 120_000 });
+  return image;
+}
+
+/** Deletes a pushed tag's manifest from the registry (deletes are enabled), so the test leaves it as found. */
+async function deleteFromRegistry(image: string): Promise<void> {
+  const [, repository, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(image)!;
+  const manifest = `${registryUrl}/v2/${repository}/manifests/${tag}`;
+  const headers = {
+    Authorization: `Basic ${basicAuth}`,
+    Accept:
+      'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+  };
+  const head = await fetch(manifest, { method: 'HEAD', headers });
+  const digest = head.headers.get('docker-content-digest');
+  if (!head.ok || !digest) throw new Error(`no manifest for ${image} in the registry: HTTP ${head.status}`);
+  const gone = await fetch(`${registryUrl}/v2/${repository}/manifests/${digest}`, {
+    method: 'DELETE',
+    headers,
+  });
+  if (gone.status !== 202)
+    throw new Error(`deleting ${image} from the registry answered HTTP ${gone.status}`);
+}
+
+async function proxyUrl(): Promise<string> {
+  const svc = await eventually(
+    'the service proxy port',
+    () => kube.json([...ns, 'get', 'service', 'metrics-api']),
+    (s) => Boolean(s.metadata.annotations?.['sandbox.k8s-ship/proxy-ports']),
+  );
+  const port = JSON.parse(svc.metadata.annotations['sandbox.k8s-ship/proxy-ports'])['80'];
+  return `http://127.0.0.1:${port}/health`;
+}
+
+beforeAll(async () => {
+  const { registry } = await useSandbox(['registry']);
+  kube = await startKubeSandbox();
+  env = dockerEnv(kube.engine);
+  await buildServiceBundle();
+  const credentials = JSON.parse(readFileSync(registry.credentialsFile, 'utf8')) as {
+    username: string;
+    password: string;
+  };
+  dockerConfig = mkdtempSync(join(tmpdir(), 'service-rollout-docker-'));
+  await run(
+    'docker',
+    [
+      '--config',
+      dockerConfig,
+      'login',
+      '--username',
+      credentials.username,
+      '--password-stdin',
+      registry.address,
+    ],
+    { env, input: credentials.password },
+  );
+  images = { a: await buildAndPush(registry.address, 'a'), b: await buildAndPush(registry.address, 'b') };
+  const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+  registryUrl = registry.url;
+  basicAuth = auth;
+  const apply = (object: unknown) => kube.kubectl(['apply', '-f', '-'], JSON.stringify(object));
+  await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  await apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/dockerconfigjson',
+    metadata: { name: 'registry', namespace },
+    data: {
+      '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { [registry.address]: { auth } } })).toString(
+        'base64',
+      ),
+    },
+  });
+  await apply({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'metrics-api', namespace },
+    spec: {
+      selector: { 'app.kubernetes.io/name': 'metrics-api' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+    },
+  });
+  await kube.kubectl(['apply', '-f', '-'], deployment(images.a));
+  await kube.kubectl([...ns, 'rollout', 'status', 'deployment/metrics-api', '--timeout=100s']);
+}, 600_000);
+
+afterAll(async () => {
+  await kube?.stop();
+  if (dockerConfig) rmSync(dockerConfig, { recursive: true, force: true });
+  if (images) {
+    await run('docker', ['rmi', images.a, images.b], { env }).catch(() => undefined);
+    for (const image of Object.values(images)) await deleteFromRegistry(image);
+  }
+  // Left when another build still uses it.
+  for (const stage of bundleStages)
+    await run('docker', ['image', 'rm', stage], { env }).catch(() => undefined);
+});
+
+describe('a rolling update of the service image through the service proxy', () => {
+  it('completes with zero failed requests and leaves every pod on the new image', async () => {
+    const url = await proxyUrl();
+    const load = startSteadyLoad(url, {
+      keepAliveWorkers: 2,
+      freshWorkers: 2,
+      pauseMs: 10,
+      maxRequests: 60_000,
+      maxMs: 240_000,
+    });
+    let report: Awaited<ReturnType<typeof load.stop>>;
+    try {
+      await eventually(
+        'the first answers through the proxy',
+        async () => load.succeeded,
+        (n) => n >= 20,
+      );
+      await kube.kubectl([...ns, 'set', 'image', 'deployment/metrics-api', `metrics-api=${images.b}`]);
+      const status = await kube.kubectl([
+        ...ns,
+        'rollout',
+        'status',
+        'deployment/metrics-api',
+        '--timeout=180s',
+      ]);
+      expect(status.stdout).toContain('deployment "metrics-api" successfully rolled out');
+      // Old pods drain after the rollout counts as done: keep the load on until they are gone.
+      await eventually(
+        'the old pods to be gone',
+        async () => (await kube.json([...ns, 'get', 'pods'])).items,
+        (pods: { spec: { containers: { image: string }[] } }[]) =>
+          pods.length === 2 && pods.every((p) => p.spec.containers[0]!.image === images.b),
+        120_000,
+      );
+    } finally {
+      report = await load.stop();
+    }
+    const figures = `${report.succeeded} requests answered 2xx in ${report.durationMs} ms`;
+    expect(report.failures, figures).toEqual([]);
+    expect(report.endedByBound).toBe(false);
+    expect(report.succeeded).toBeGreaterThan(200);
+
+    const newImageId = (
+      await run('docker', ['image', 'inspect', '--format', '{{.Id}}', images.b], { env })
+    ).stdout.trim();
+    const pods = await kube.json([...ns, 'get', 'pods']);
+    expect(pods.items).toHaveLength(2);
+    for (const pod of pods.items) {
+      expect(pod.status.containerStatuses[0]).toMatchObject({
+        image: images.b,
+        imageID: newImageId,
+        ready: true,
+        state: { running: {} },
+      });
+    }
+    const d = await kube.json([...ns, 'get', 'deployment', 'metrics-api']);
+    expect(d.status).toMatchObject({ replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
+    expect(d.status.observedGeneration).toBe(d.metadata.generation);
+  });
+});
