@@ -2,9 +2,12 @@
 //   node scripts/package.js            build every bundle
 //   node scripts/package.js NAME...    build only these
 //   node scripts/package.js --check    rebuild committed bundles in a temporary folder, fail on drift
+//   node scripts/package.js --check NAME...   the same for these only
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
 import bundles from '../ncc.config.js';
 
@@ -16,8 +19,8 @@ if (unknown.length > 0) {
   console.error(`Unknown bundle(s): ${unknown.join(', ')}. Known: ${bundles.map((b) => b.name).join(', ')}`);
   process.exit(2);
 }
-const selected = bundles.filter((b) =>
-  check ? b.committed !== false : names.length === 0 || names.includes(b.name),
+const selected = bundles.filter(
+  (b) => (names.length === 0 || names.includes(b.name)) && (!check || b.committed !== false),
 );
 
 // A bundle may sit inside another's folder (an action's post step in dist/post): building or checking the
@@ -77,6 +80,25 @@ function listFiles(dir, skip = [], base = dir) {
     .flatMap(({ e, path }) => (e.isDirectory() ? listFiles(join(dir, e.name), skip, base) : [path]));
 }
 
+// Each bundle type-checks the whole project in ncc (about 1 GB): several in one process outgrow Node's
+// default heap, so more than one bundle means one child process each, two at a time.
+if (selected.length > 1) {
+  const queue = [...selected];
+  let failed = 0;
+  const worker = async () => {
+    for (let bundle = queue.shift(); bundle; bundle = queue.shift()) {
+      const argv = [fileURLToPath(import.meta.url), ...(check ? ['--check'] : []), bundle.name];
+      const code = await new Promise((done) =>
+        spawn(process.execPath, argv, { stdio: 'inherit' }).on('close', (exit) => done(exit)),
+      );
+      if (code !== 0) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(2, availableParallelism()) }, worker));
+  if (failed > 0) process.exit(1);
+  process.exit(0);
+}
+
 let drift = 0;
 for (const bundle of selected) {
   if (!check) {
@@ -101,5 +123,5 @@ for (const bundle of selected) {
 }
 if (check) {
   if (drift > 0) process.exit(1);
-  console.log(`${selected.length} committed bundle(s) match a fresh build`);
+  console.log(`${selected.map((b) => b.name).join(', ')}: the committed bundle matches a fresh build`);
 }

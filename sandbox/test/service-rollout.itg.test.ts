@@ -6,6 +6,7 @@ import { buildServiceBundle } from '../../service/test/support/service-process.j
 import { ensureNodeBaseImage } from '../src/base-image.js';
 import { dockerEnv } from '../src/docker-engine.js';
 import { run } from '../src/exec.js';
+import { podPortAnnotation } from '../src/kube/runtime/pod-worker.js';
 import { repoRoot } from '../src/paths.js';
 import { useSandbox } from '../src/testing.js';
 import { eventually, type KubeSandbox, startKubeSandbox } from './kube-harness.js';
@@ -273,6 +274,15 @@ describe('a rolling update of the service image through the service proxy', () =
         ready: true,
         state: { running: {} },
       });
+    }
+    // The service binds every interface by default; in the sandbox its pod port must stay on loopback.
+    const listening = (await run('ss', ['-Hltn'])).stdout;
+    for (const pod of pods.items) {
+      const port = pod.metadata.annotations[podPortAnnotation];
+      const sockets = listening
+        .split('\n')
+        .filter((line) => line.trim().split(/\s+/)[3]?.endsWith(`:${port}`));
+      expect(sockets.map((line) => line.trim().split(/\s+/)[3])).toEqual([`127.0.0.1:${port}`]);
     }
     const d = await kube.json([...ns, 'get', 'deployment', 'metrics-api']);
     expect(d.status).toMatchObject({ replicas: 2, updatedReplicas: 2, availableReplicas: 2 });

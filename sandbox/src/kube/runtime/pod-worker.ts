@@ -326,7 +326,9 @@ export class PodWorker {
           'io.kubernetes.pod.namespace': this.pod.metadata.namespace!,
           'io.kubernetes.container.name': spec.name,
         },
-        env: { ...env, PORT: String(this.port) },
+        // Host networking: the pod's "IP" is a loopback port. LISTEN_ADDRESS keeps a server that would bind
+        // every interface (its pod's own, on a real node) on loopback here, so no pod port is open beyond it.
+        env: { ...env, PORT: String(this.port), LISTEN_ADDRESS: '127.0.0.1' },
         entrypoint: command[0],
         args: [...command.slice(1), ...(spec.args ?? [])],
         user,
