@@ -56223,7 +56223,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(355);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4481);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1658);
 
 
 await (0,_lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)('build-push', () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -56233,7 +56233,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4481:
+/***/ 1658:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56505,6 +56505,18 @@ class RegistryClient {
 
 ;// CONCATENATED MODULE: ./actions/lib/src/ecr/ecr-registry.ts
 
+function matchesWildcard(filter, tag) {
+    const pattern = filter
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*');
+    return new RegExp(`^${pattern}$`).test(tag);
+}
+/** True when ECR would refuse to move this tag to another image. */
+function isImmutableTag(mutability, tag) {
+    const excluded = mutability.exclusions.some((filter) => matchesWildcard(filter, tag));
+    return mutability.immutable !== excluded;
+}
 class EcrError extends Error {
     constructor(message) {
         super(message);
@@ -56557,11 +56569,14 @@ class EcrRegistry {
         }));
         return true;
     }
-    /** True when the repository refuses to move tags. */
-    async hasImmutableTags(name) {
+    /** Which of the repository's tags ECR refuses to move. */
+    async tagMutability(name) {
         const response = await this.client.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name] }));
-        const mutability = response.repositories?.[0]?.imageTagMutability ?? 'MUTABLE';
-        return mutability.startsWith('IMMUTABLE');
+        const repository = response.repositories?.[0];
+        return {
+            immutable: (repository?.imageTagMutability ?? 'MUTABLE').startsWith('IMMUTABLE'),
+            exclusions: (repository?.imageTagMutabilityExclusionFilters ?? []).flatMap((filter) => filter.filter === undefined ? [] : [filter.filter]),
+        };
     }
     /** The image a tag points at, or undefined when the tag does not exist. */
     async existingImage(repository, tag) {
@@ -56785,21 +56800,55 @@ function getInputs() {
     };
 }
 
-;// CONCATENATED MODULE: ./actions/build-push/src/publish.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./actions/build-push/src/tag-conflict.ts
 class ImmutableTagConflictError extends Error {
     constructor(message) {
         super(message);
         this.name = 'ImmutableTagConflictError';
     }
 }
+function holds(existing, imageId) {
+    return existing.configDigest
+        ? `holds another image (config ${existing.configDigest}, manifest ${existing.manifestDigest}) than the one just built (${imageId})`
+        : `holds ${existing.manifestDigest}, whose config cannot be compared with the image just built (${imageId})`;
+}
+/**
+ * A moving tag is bound to meet its old image on the second build, so the message says why and gives the
+ * ways out: drop the template, or let that tag move (a mutable repository, or an ECR exclusion filter).
+ */
+function movingTagMessage(conflict, template, repository, imageId) {
+    return [
+        `Tag '${conflict.tag}' from the moving template '${template}' of input 'tags' already exists in the immutable repository ${repository} and ${holds(conflict.existing, imageId)}.`,
+        `'${template}' gives a new image the same tag on every build, which an immutable repository refuses.`,
+        `Either remove '${template}' from input 'tags' (the defaults {{sha}}, {{short-sha}} and {{semver}} never move; deploy by the image-ref output),`,
+        `or let this tag move: make the repository's tags mutable, or on ECR keep them immutable with an exclusion filter for the tag`,
+        `(image tag mutability IMMUTABLE_WITH_EXCLUSION, wildcard filter '${conflict.tag}').`,
+    ].join(' ');
+}
+function contentTagMessage(conflict, repository, imageId) {
+    return `Tag '${conflict.tag}' already exists in the immutable repository ${repository} and ${holds(conflict.existing, imageId)}. Use a tag that is new for every build, such as {{sha}}, or delete the old image.`;
+}
+/** One error for every conflicting tag, each message naming the tag and both images' digests. */
+function immutableTagConflictError(conflicts, repository, imageId) {
+    return new ImmutableTagConflictError(conflicts
+        .map((conflict) => conflict.movingTemplate === undefined
+        ? contentTagMessage(conflict, repository, imageId)
+        : movingTagMessage(conflict, conflict.movingTemplate, repository, imageId))
+        .join('\n'));
+}
+
+;// CONCATENATED MODULE: ./actions/build-push/src/publish.ts
+
+
+
+
+
+
 async function existingTags(plan, immutable) {
     const found = new Map();
     for (const tag of plan.tags) {
+        if (!immutable.isImmutable(tag))
+            continue;
         const existing = await immutable.existingImage(plan.image.repository, tag);
         if (existing)
             found.set(tag, existing);
@@ -56810,13 +56859,12 @@ async function existingTags(plan, immutable) {
  * An existing tag in an immutable repository is fine when it holds the image just built (same config
  * digest, i.e. same image ID): a re-run of the same commit. Anything else would silently ship another image.
  */
-function checkExisting(tag, existing, imageId, image) {
-    if (existing.configDigest === imageId)
-        return;
-    const what = existing.configDigest
-        ? `holds another image (config ${existing.configDigest}, manifest ${existing.manifestDigest}) than the one just built (${imageId})`
-        : `holds ${existing.manifestDigest}, whose config cannot be compared with the image just built (${imageId})`;
-    throw new ImmutableTagConflictError(`Tag '${tag}' already exists in the immutable repository ${repositoryName(image)} and ${what}. Use a tag that is new for every build, such as {{sha}}, or delete the old image.`);
+function checkExisting(plan, existing, imageId) {
+    const conflicts = [...existing]
+        .filter(([, image]) => image.configDigest !== imageId)
+        .map(([tag, image]) => ({ tag, existing: image, movingTemplate: plan.movingTags.get(tag) }));
+    if (conflicts.length > 0)
+        throw immutableTagConflictError(conflicts, repositoryName(plan.image), imageId);
 }
 /** Builds the image, pushes every tag (with retries on transient failures), and reads the digest back. */
 async function publishImage(plan, deps) {
@@ -56841,8 +56889,7 @@ async function publishImage(plan, deps) {
     const imageId = (0,external_node_fs_.readFileSync)(plan.build.iidFile, 'utf8').trim();
     if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
         throw new Error(`the build wrote no image ID to ${plan.build.iidFile}`);
-    for (const [tag, image] of existing)
-        checkExisting(tag, image, imageId, plan.image);
+    checkExisting(plan, existing, imageId);
     if (!command.pushes) {
         for (const tag of toPush) {
             await (0,src/* retry */.L5)(() => deps.docker.push(taggedRef(plan.image, tag)), {
@@ -56969,6 +57016,17 @@ function placeholderValues(context) {
     };
 }
 /**
+ * A template is moving when its tag names a new image on every build: it pins neither a commit
+ * ({{sha}}, {{short-sha}}) nor a release ({{semver}}, or {{major}}, {{minor}} and {{patch}} together).
+ * `latest`, `{{branch}}` and `{{major}}.{{minor}}` move; an immutable repository refuses their second build.
+ */
+function isMovingTemplate(template) {
+    const used = new Set([...template.matchAll(PLACEHOLDER)].map((match) => match[1]));
+    if (used.has('sha') || used.has('short-sha') || used.has('semver'))
+        return false;
+    return !(used.has('major') && used.has('minor') && used.has('patch'));
+}
+/**
  * Renders the `tags` templates. A template whose placeholder has no value in this run is left out, and
  * `latest` is only ever given to production builds.
  */
@@ -56979,6 +57037,7 @@ function renderTags(inputName, templates, context) {
     const values = placeholderValues(context);
     const tags = [];
     const skipped = [];
+    const moving = new Map();
     for (const template of templates) {
         let missing;
         const tag = template.replace(PLACEHOLDER, (whole, name) => {
@@ -57001,13 +57060,16 @@ function renderTags(inputName, templates, context) {
         if (!DOCKER_TAG.test(tag)) {
             throw src/* ConfigurationError */.j1.invalidInput(inputName, template, `templates that render to Docker tags (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -); '${tag}' is not one`);
         }
-        if (!tags.includes(tag))
-            tags.push(tag);
+        if (tags.includes(tag))
+            continue;
+        tags.push(tag);
+        if (isMovingTemplate(template))
+            moving.set(tag, template);
     }
     if (tags.length === 0) {
         throw new src/* ConfigurationError */.j1(`Input '${inputName}' gave no tag for ${context.ref || 'this run'} (${skipped.join('; ')}). Add a template that always applies, such as {{sha}}.`);
     }
-    return { tags, skipped };
+    return { tags, skipped, moving };
 }
 
 ;// CONCATENATED MODULE: ./actions/build-push/src/main.ts
@@ -57048,10 +57110,20 @@ async function resolveLogin(inputs, deps) {
     }
     return { ...token, ecr };
 }
+/** The repository's immutable tags, or undefined when it lets every tag move. */
+async function immutableTags(ecr, repository) {
+    const mutability = await ecr.tagMutability(repository);
+    if (!mutability.immutable && mutability.exclusions.length === 0)
+        return undefined;
+    return {
+        isImmutable: (tag) => isImmutableTag(mutability, tag),
+        existingImage: (name, tag) => ecr.existingImage(name, tag),
+    };
+}
 async function run(deps = defaultDeps()) {
     const inputs = getInputs();
     const context = (0,src/* readRunContext */.$p)();
-    const { tags, skipped } = renderTags('tags', inputs.tagTemplates, {
+    const { tags, skipped, moving } = renderTags('tags', inputs.tagTemplates, {
         sha: context.sha,
         ref: context.ref,
         headRef: context.headRef,
@@ -57077,7 +57149,7 @@ async function run(deps = defaultDeps()) {
         return resolved;
     });
     const image = { registry: login.registry, repository: inputs.repository };
-    const immutable = login.ecr && (await login.ecr.hasImmutableTags(inputs.repository)) ? login.ecr : undefined;
+    const immutable = login.ecr ? await immutableTags(login.ecr, inputs.repository) : undefined;
     const labels = {
         ...(inputs.ociLabels
             ? ociLabels({
@@ -57100,6 +57172,7 @@ async function run(deps = defaultDeps()) {
     const result = await (0,src/* group */.Os)('Build and push', () => publishImage({
         image,
         tags,
+        movingTags: moving,
         build: {
             context: inputs.context,
             file: inputs.file,

@@ -5,7 +5,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { DockerCli, isTransientDockerError } from '../../lib/src/docker/docker-cli.js';
 import type { ImageRepository } from '../../lib/src/docker/image-ref.js';
 import { RegistryClient } from '../../lib/src/docker/registry-client.js';
-import { EcrRegistry } from '../../lib/src/ecr/ecr-registry.js';
+import { EcrRegistry, isImmutableTag } from '../../lib/src/ecr/ecr-registry.js';
 import {
   type CommandRunner,
   createAwsClientFactory,
@@ -23,7 +23,7 @@ import {
 } from '../../lib/src/index.js';
 import { type BuildPushInputs, getInputs } from './inputs.js';
 import { imageCreatedTime, ociLabels } from './labels.js';
-import { publishImage } from './publish.js';
+import { type ImmutableTags, publishImage } from './publish.js';
 import { buildPushState } from './state.js';
 import { publishSummary } from './summary.js';
 import { renderTags } from './tags.js';
@@ -70,10 +70,20 @@ async function resolveLogin(inputs: BuildPushInputs, deps: BuildPushDeps): Promi
   return { ...token, ecr };
 }
 
+/** The repository's immutable tags, or undefined when it lets every tag move. */
+async function immutableTags(ecr: EcrRegistry, repository: string): Promise<ImmutableTags | undefined> {
+  const mutability = await ecr.tagMutability(repository);
+  if (!mutability.immutable && mutability.exclusions.length === 0) return undefined;
+  return {
+    isImmutable: (tag) => isImmutableTag(mutability, tag),
+    existingImage: (name, tag) => ecr.existingImage(name, tag),
+  };
+}
+
 export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
   const inputs = getInputs();
   const context = readRunContext();
-  const { tags, skipped } = renderTags('tags', inputs.tagTemplates, {
+  const { tags, skipped, moving } = renderTags('tags', inputs.tagTemplates, {
     sha: context.sha,
     ref: context.ref,
     headRef: context.headRef,
@@ -102,8 +112,7 @@ export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
   });
 
   const image: ImageRepository = { registry: login.registry, repository: inputs.repository };
-  const immutable =
-    login.ecr && (await login.ecr.hasImmutableTags(inputs.repository)) ? login.ecr : undefined;
+  const immutable = login.ecr ? await immutableTags(login.ecr, inputs.repository) : undefined;
   const labels = {
     ...(inputs.ociLabels
       ? ociLabels({
@@ -129,6 +138,7 @@ export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
       {
         image,
         tags,
+        movingTags: moving,
         build: {
           context: inputs.context,
           file: inputs.file,

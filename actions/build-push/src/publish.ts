@@ -10,20 +10,25 @@ import {
 import type { ExistingImage } from '../../lib/src/ecr/ecr-registry.js';
 import type { RetryOptions } from '../../lib/src/index.js';
 import { retry } from '../../lib/src/index.js';
+import { immutableTagConflictError, type TagConflict } from './tag-conflict.js';
 
 /** Reads what a tag points at in the registry (the registry HTTP API in production). */
 export interface ManifestReader {
   manifestDigest(image: ImageRepository, tag: string): Promise<string | undefined>;
 }
 
-/** For repositories with immutable tags (ECR): what a tag already holds. */
+/** For repositories with immutable tags (ECR): which tags cannot move, and what a tag already holds. */
 export interface ImmutableTags {
+  /** False for a tag the repository lets move (an ECR exclusion filter). */
+  isImmutable(tag: string): boolean;
   existingImage(repository: string, tag: string): Promise<ExistingImage | undefined>;
 }
 
 export interface PublishPlan {
   image: ImageRepository;
   tags: string[];
+  /** Tags of moving templates (`{{branch}}`, `latest`), each with its template, named in a conflict. */
+  movingTags: ReadonlyMap<string, string>;
   build: Omit<BuildSpec, 'tags'>;
 }
 
@@ -49,19 +54,13 @@ export interface PublishResult {
   alreadyPresent: string[];
 }
 
-export class ImmutableTagConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImmutableTagConflictError';
-  }
-}
-
 async function existingTags(
   plan: PublishPlan,
   immutable: ImmutableTags,
 ): Promise<Map<string, ExistingImage>> {
   const found = new Map<string, ExistingImage>();
   for (const tag of plan.tags) {
+    if (!immutable.isImmutable(tag)) continue;
     const existing = await immutable.existingImage(plan.image.repository, tag);
     if (existing) found.set(tag, existing);
   }
@@ -72,14 +71,11 @@ async function existingTags(
  * An existing tag in an immutable repository is fine when it holds the image just built (same config
  * digest, i.e. same image ID): a re-run of the same commit. Anything else would silently ship another image.
  */
-function checkExisting(tag: string, existing: ExistingImage, imageId: string, image: ImageRepository): void {
-  if (existing.configDigest === imageId) return;
-  const what = existing.configDigest
-    ? `holds another image (config ${existing.configDigest}, manifest ${existing.manifestDigest}) than the one just built (${imageId})`
-    : `holds ${existing.manifestDigest}, whose config cannot be compared with the image just built (${imageId})`;
-  throw new ImmutableTagConflictError(
-    `Tag '${tag}' already exists in the immutable repository ${repositoryName(image)} and ${what}. Use a tag that is new for every build, such as {{sha}}, or delete the old image.`,
-  );
+function checkExisting(plan: PublishPlan, existing: Map<string, ExistingImage>, imageId: string): void {
+  const conflicts: TagConflict[] = [...existing]
+    .filter(([, image]) => image.configDigest !== imageId)
+    .map(([tag, image]) => ({ tag, existing: image, movingTemplate: plan.movingTags.get(tag) }));
+  if (conflicts.length > 0) throw immutableTagConflictError(conflicts, repositoryName(plan.image), imageId);
 }
 
 /** Builds the image, pushes every tag (with retries on transient failures), and reads the digest back. */
@@ -107,7 +103,7 @@ export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promis
   if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
     throw new Error(`the build wrote no image ID to ${plan.build.iidFile}`);
 
-  for (const [tag, image] of existing) checkExisting(tag, image, imageId, plan.image);
+  checkExisting(plan, existing, imageId);
 
   if (!command.pushes) {
     for (const tag of toPush) {

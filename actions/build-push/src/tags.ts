@@ -86,10 +86,23 @@ function placeholderValues(context: TagContext): Record<(typeof PLACEHOLDERS)[nu
   };
 }
 
+/**
+ * A template is moving when its tag names a new image on every build: it pins neither a commit
+ * ({{sha}}, {{short-sha}}) nor a release ({{semver}}, or {{major}}, {{minor}} and {{patch}} together).
+ * `latest`, `{{branch}}` and `{{major}}.{{minor}}` move; an immutable repository refuses their second build.
+ */
+export function isMovingTemplate(template: string): boolean {
+  const used = new Set([...template.matchAll(PLACEHOLDER)].map((match) => match[1]));
+  if (used.has('sha') || used.has('short-sha') || used.has('semver')) return false;
+  return !(used.has('major') && used.has('minor') && used.has('patch'));
+}
+
 export interface RenderedTags {
   tags: string[];
   /** Templates left out in this run, with the reason, for the log. */
   skipped: string[];
+  /** The tags of moving templates, each with its template, for the error when one meets an immutable tag. */
+  moving: Map<string, string>;
 }
 
 /**
@@ -107,6 +120,7 @@ export function renderTags(
   const values = placeholderValues(context);
   const tags: string[] = [];
   const skipped: string[] = [];
+  const moving = new Map<string, string>();
   for (const template of templates) {
     let missing: string | undefined;
     const tag = template.replace(PLACEHOLDER, (whole, name: string) => {
@@ -136,12 +150,14 @@ export function renderTags(
         `templates that render to Docker tags (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -); '${tag}' is not one`,
       );
     }
-    if (!tags.includes(tag)) tags.push(tag);
+    if (tags.includes(tag)) continue;
+    tags.push(tag);
+    if (isMovingTemplate(template)) moving.set(tag, template);
   }
   if (tags.length === 0) {
     throw new ConfigurationError(
       `Input '${inputName}' gave no tag for ${context.ref || 'this run'} (${skipped.join('; ')}). Add a template that always applies, such as {{sha}}.`,
     );
   }
-  return { tags, skipped };
+  return { tags, skipped, moving };
 }

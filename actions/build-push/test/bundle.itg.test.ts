@@ -76,11 +76,8 @@ describe('the build-push bundle on the real Docker engine and authenticated regi
     const sha = loadEvent('push').payload.after as string;
     const image = `${registry.address}/${repository}`;
     expect(run.main.outputs.image).toBe(image);
-    expect(run.main.outputs.tags?.split('\n')).toEqual([
-      `${image}:${sha}`,
-      `${image}:${sha.slice(0, 7)}`,
-      `${image}:main`,
-    ]);
+    // The default templates: content tags only, no moving `main` on a push to main.
+    expect(run.main.outputs.tags?.split('\n')).toEqual([`${image}:${sha}`, `${image}:${sha.slice(0, 7)}`]);
     expect(run.main.outputs['image-ref']).toBe(`${image}@${run.main.outputs.digest}`);
     expect(run.main.outputs['image-id']).toMatch(/^sha256:[0-9a-f]{64}$/);
   });

@@ -74,13 +74,13 @@ describe('build-push to ECR (API under aws-sdk-client-mock, registry half on the
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  async function runAction(runner: RecordingRunner): Promise<InProcessStep> {
+  async function runAction(runner: RecordingRunner, tags = '{{sha}}\n{{short-sha}}'): Promise<InProcessStep> {
     const step = await runInProcess(
       {
         ...inputEnv({
           registry: 'ecr',
           repository,
-          tags: '{{sha}}\n{{short-sha}}',
+          tags,
           'aws-region': 'eu-central-1',
           'create-repository': 'true',
           context: workspace,
@@ -164,5 +164,63 @@ describe('build-push to ECR (API under aws-sdk-client-mock, registry half on the
         `Tag '${sha}' already exists in the immutable repository .* holds another image \\(config ${other}`,
       ),
     );
+  });
+
+  test('an opted-in {{branch}} tag holding the previous build fails with the ways out', async () => {
+    const first = await readManifest(registry, repository, sha);
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'IMMUTABLE' }] });
+    const previous = { manifest: `sha256:${'3'.repeat(64)}`, config: `sha256:${'4'.repeat(64)}` };
+    ecr.on(BatchGetImageCommand).callsFake(({ imageIds }) => ({
+      images: [
+        imageIds[0].imageTag === 'main'
+          ? {
+              imageId: { imageDigest: previous.manifest },
+              imageManifest: JSON.stringify({ config: { digest: previous.config } }),
+            }
+          : {
+              imageId: { imageDigest: first?.digest },
+              imageManifest: JSON.stringify({ config: { digest: first?.configDigest } }),
+            },
+      ],
+    }));
+    const runner = new RecordingRunner();
+    // The build tags the image locally before the conflict is found: remove it with the others.
+    pushed.push(`${registry.address}/${repository}:main`);
+    await expect(runAction(runner, '{{sha}}\n{{branch}}')).rejects.toThrow(
+      new RegExp(
+        `Tag 'main' from the moving template '\\{\\{branch\\}\\}' of input 'tags' already exists in the immutable repository .*${repository} and holds another image \\(config ${previous.config}, manifest ${previous.manifest}\\) than the one just built \\(sha256:[0-9a-f]{64}\\).* remove '\\{\\{branch\\}\\}' from input 'tags'.* mutable.* exclusion filter`,
+      ),
+    );
+    expect(runner.argv.filter((argv) => argv[1] === 'push')).toEqual([]);
+  });
+
+  test('a {{branch}} tag that an ECR exclusion filter lets move is pushed over the previous build', async () => {
+    const first = await readManifest(registry, repository, sha);
+    ecr.on(DescribeRepositoriesCommand).resolves({
+      repositories: [
+        {
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'ma*' }],
+        },
+      ],
+    });
+    ecr.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageDigest: first?.digest },
+          imageManifest: JSON.stringify({ config: { digest: first?.configDigest } }),
+        },
+      ],
+    });
+    const runner = new RecordingRunner();
+    const step = await runAction(runner, '{{sha}}\n{{branch}}');
+    const looked = ecr
+      .commandCalls(BatchGetImageCommand)
+      .map((call) => call.args[0].input.imageIds?.[0]?.imageTag);
+    expect(looked).toEqual([sha]);
+    expect(runner.argv.filter((argv) => argv[1] === 'push').map((argv) => argv.at(-1))).toEqual([
+      `${registry.address}/${repository}:main`,
+    ]);
+    expect((await readManifest(registry, repository, 'main'))?.digest).toBe(step.outputs.digest);
   });
 });

@@ -1,9 +1,25 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ConfigurationError } from '../../lib/src/index.js';
-import { branchTag, DOCKER_TAG, renderTags, semverOf, type TagContext } from '../src/tags.js';
+import { readActionMetadata } from '../../lib/src/metadata.js';
+import {
+  branchTag,
+  DOCKER_TAG,
+  isMovingTemplate,
+  renderTags,
+  semverOf,
+  type TagContext,
+} from '../src/tags.js';
 
 const sha = '0123456789abcdef0123456789abcdef01234567';
-const defaults = ['{{sha}}', '{{short-sha}}', '{{branch}}', '{{semver}}', '{{major}}.{{minor}}', 'latest'];
+/** Every kind of template, the moving ones included. */
+const allKinds = ['{{sha}}', '{{short-sha}}', '{{branch}}', '{{semver}}', '{{major}}.{{minor}}', 'latest'];
+const actionYml = join(dirname(fileURLToPath(import.meta.url)), '..', 'action.yml');
+const actionDefaults = (readActionMetadata(actionYml).inputs.tags?.default ?? '')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter(Boolean);
 const on = (ref: string, over: Partial<TagContext> = {}): TagContext => ({
   sha,
   ref,
@@ -27,11 +43,11 @@ describe('renderTags', () => {
     ['a tag that is not semver', on('refs/tags/nightly'), [sha, '0123456']],
     ['a pull request', on('refs/pull/7/merge', { headRef: 'fix/bug#12' }), [sha, '0123456', 'fix-bug-12']],
   ])('on %s gives %j', (_, context, expected) => {
-    expect(renderTags('tags', defaults, context).tags).toEqual(expected);
+    expect(renderTags('tags', allKinds, context).tags).toEqual(expected);
   });
 
   test('says why a template was left out', () => {
-    expect(renderTags('tags', defaults, on('refs/heads/dev')).skipped).toEqual([
+    expect(renderTags('tags', allKinds, on('refs/heads/dev')).skipped).toEqual([
       '{{semver}}: no semver in refs/heads/dev',
       '{{major}}.{{minor}}: no major in refs/heads/dev',
       'latest: latest is only given to production builds',
@@ -58,6 +74,55 @@ describe('renderTags', () => {
     expect(() => renderTags('tags', ['{{sha}}'], on('refs/heads/x', { sha: 'abc' }))).toThrow(
       /GITHUB_SHA 'abc' is not a 40-character commit SHA/,
     );
+  });
+});
+
+describe('the default templates', () => {
+  test('are the content-addressed ones, none moving', () => {
+    expect(actionDefaults).toEqual(['{{sha}}', '{{short-sha}}', '{{semver}}']);
+    expect(actionDefaults.filter(isMovingTemplate)).toEqual([]);
+  });
+
+  test.each<[string, TagContext, string[]]>([
+    ['a feature branch', on('refs/heads/feature/login'), [sha, '0123456']],
+    ['main in production, without latest', on('refs/heads/main', { isProduction: true }), [sha, '0123456']],
+    [
+      'a release tag, with its version',
+      on('refs/tags/v1.4.2', { isProduction: true }),
+      [sha, '0123456', '1.4.2'],
+    ],
+    ['a pull request, without the branch', on('refs/pull/7/merge', { headRef: 'fix/bug' }), [sha, '0123456']],
+  ])('on %s give %j and no moving tag', (_, context, expected) => {
+    const rendered = renderTags('tags', actionDefaults, context);
+    expect(rendered.tags).toEqual(expected);
+    expect(rendered.moving.size).toBe(0);
+  });
+});
+
+describe('moving templates', () => {
+  test.each([
+    ['latest', true],
+    ['{{branch}}', true],
+    ['{{major}}', true],
+    ['{{major}}.{{minor}}', true],
+    ['stable', true],
+    ['{{branch}}-nightly', true],
+    ['{{sha}}', false],
+    ['{{ short-sha }}', false],
+    ['{{semver}}', false],
+    ['{{major}}.{{minor}}.{{patch}}', false],
+    ['{{branch}}-{{short-sha}}', false],
+  ])('%j moves: %s', (template, moving) => {
+    expect(isMovingTemplate(template)).toBe(moving);
+  });
+
+  test('opted in, they are rendered, each tag remembered with its template', () => {
+    const rendered = renderTags('tags', allKinds, on('refs/heads/main', { isProduction: true }));
+    expect(rendered.tags).toEqual([sha, '0123456', 'main', 'latest']);
+    expect([...rendered.moving]).toEqual([
+      ['main', '{{branch}}'],
+      ['latest', 'latest'],
+    ]);
   });
 });
 

@@ -27,6 +27,29 @@ export interface ExistingImage {
   configDigest?: string;
 }
 
+/**
+ * A repository's tag mutability: IMMUTABLE and MUTABLE, or either WITH_EXCLUSION, where tags matching an
+ * exclusion filter (ECR's wildcards: `*` for any characters) behave the other way.
+ */
+export interface TagMutability {
+  immutable: boolean;
+  exclusions: string[];
+}
+
+function matchesWildcard(filter: string, tag: string): boolean {
+  const pattern = filter
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${pattern}$`).test(tag);
+}
+
+/** True when ECR would refuse to move this tag to another image. */
+export function isImmutableTag(mutability: TagMutability, tag: string): boolean {
+  const excluded = mutability.exclusions.some((filter) => matchesWildcard(filter, tag));
+  return mutability.immutable !== excluded;
+}
+
 export class EcrError extends Error {
   constructor(message: string) {
     super(message);
@@ -84,11 +107,16 @@ export class EcrRegistry {
     return true;
   }
 
-  /** True when the repository refuses to move tags. */
-  async hasImmutableTags(name: string): Promise<boolean> {
+  /** Which of the repository's tags ECR refuses to move. */
+  async tagMutability(name: string): Promise<TagMutability> {
     const response = await this.client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
-    const mutability = response.repositories?.[0]?.imageTagMutability ?? 'MUTABLE';
-    return mutability.startsWith('IMMUTABLE');
+    const repository = response.repositories?.[0];
+    return {
+      immutable: (repository?.imageTagMutability ?? 'MUTABLE').startsWith('IMMUTABLE'),
+      exclusions: (repository?.imageTagMutabilityExclusionFilters ?? []).flatMap((filter) =>
+        filter.filter === undefined ? [] : [filter.filter],
+      ),
+    };
   }
 
   /** The image a tag points at, or undefined when the tag does not exist. */

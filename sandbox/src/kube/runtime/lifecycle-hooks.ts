@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import type { DockerCli } from './docker.js';
+import { httpGet, isSuccess } from './http-get.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: lifecycle handlers are open-ended JSON
 type Any = any;
@@ -9,33 +9,17 @@ export interface HookOutcome {
   message: string;
 }
 
-function httpGetHook(spec: Any, podPort: number, timeoutMs: number): Promise<HookOutcome> {
+async function httpGetHook(spec: Any, podPort: number, timeoutMs: number): Promise<HookOutcome> {
   const path = spec.path ?? '/';
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port: podPort, path, method: 'GET', timeout: timeoutMs },
-      (res) => {
-        res.resume();
-        const code = res.statusCode ?? 0;
-        resolve(
-          code >= 200 && code < 400
-            ? { ok: true, message: '' }
-            : {
-                ok: false,
-                message: `HTTP lifecycle hook (${path}) for Container in Pod failed - error: received status code ${code}`,
-              },
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('context deadline exceeded')));
-    req.on('error', (error) =>
-      resolve({
-        ok: false,
-        message: `HTTP lifecycle hook (${path}) for Container in Pod failed - error: ${error.message}`,
-      }),
-    );
-    req.end();
-  });
+  const answer = await httpGet(podPort, path, timeoutMs);
+  if ('status' in answer && isSuccess(answer.status)) return { ok: true, message: '' };
+  const why =
+    'status' in answer
+      ? `received status code ${answer.status}`
+      : answer.failure === 'timeout'
+        ? 'context deadline exceeded'
+        : answer.error.message;
+  return { ok: false, message: `HTTP lifecycle hook (${path}) for Container in Pod failed - error: ${why}` };
 }
 
 /**

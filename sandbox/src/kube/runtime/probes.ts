@@ -1,6 +1,6 @@
-import { request } from 'node:http';
 import { createConnection } from 'node:net';
 import type { DockerCli } from './docker.js';
+import { httpGet, isSuccess } from './http-get.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: probe specs are open-ended JSON
 type Any = any;
@@ -10,37 +10,25 @@ export interface ProbeResult {
   message: string;
 }
 
-function httpProbe(spec: Any, port: number, timeoutMs: number): Promise<ProbeResult> {
+async function httpProbe(spec: Any, port: number, timeoutMs: number): Promise<ProbeResult> {
   const path = spec.path ?? '/';
   const url = `http://127.0.0.1:${port}${path}`;
-  return new Promise((resolve) => {
-    const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.32' };
-    for (const h of spec.httpHeaders ?? []) headers[h.name] = h.value;
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'GET', headers, timeout: timeoutMs },
-      (res) => {
-        res.resume();
-        const code = res.statusCode ?? 0;
-        resolve(
-          code >= 200 && code < 400
-            ? { ok: true, message: '' }
-            : { ok: false, message: `HTTP probe failed with statuscode: ${code}` },
-        );
-      },
-    );
-    req.on('timeout', () => {
-      req.destroy();
-      resolve({
-        ok: false,
-        message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
-      });
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ECONNREFUSED' ? 'connect: connection refused' : error.message;
-      resolve({ ok: false, message: `Get "${url}": dial tcp 127.0.0.1:${port}: ${why}` });
-    });
-    req.end();
-  });
+  const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.32' };
+  for (const h of spec.httpHeaders ?? []) headers[h.name] = h.value;
+  const answer = await httpGet(port, path, timeoutMs, headers);
+  if ('status' in answer) {
+    return isSuccess(answer.status)
+      ? { ok: true, message: '' }
+      : { ok: false, message: `HTTP probe failed with statuscode: ${answer.status}` };
+  }
+  if (answer.failure === 'timeout') {
+    return {
+      ok: false,
+      message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+    };
+  }
+  const why = answer.error.code === 'ECONNREFUSED' ? 'connect: connection refused' : answer.error.message;
+  return { ok: false, message: `Get "${url}": dial tcp 127.0.0.1:${port}: ${why}` };
 }
 
 function tcpProbe(port: number, timeoutMs: number): Promise<ProbeResult> {
