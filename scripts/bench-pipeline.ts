@@ -1,8 +1,10 @@
 // npm run bench:pipeline: the whole local pipeline (the demo without the machine setup), cold and warm,
 // with the time of each phase. Prints a Markdown table for docs/benchmarks.md ("Pipeline").
 //   cold: a fresh sandbox state directory and a Docker engine of its own that the sandbox starts, so
-//         nothing runs and no image exists: not the base images, not the service image;
-//   warm: the same sandbox again, up, with the base images cached (each run ships a new image: an update).
+//         nothing runs and no image exists: not the base images, not the service image; and the service
+//         bundle is built again, as on a fresh clone;
+//   warm: the same sandbox again, up, with the base images cached and the bundle kept (its sources did not
+//         change); each run ships a new image (an update rollout).
 //   BENCH_COLD=N (default 1) and BENCH_WARM=N (default 2) runs. Stops and removes all it started.
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { runDemo } from '../cli/src/demo/demo.js';
 import { buildToReadyMs } from '../cli/src/demo/report.js';
 import { run } from '../sandbox/src/exec.js';
 import { sandboxDown } from '../sandbox/src/sandbox.js';
+import { forgetServiceBundle } from '../service/build/bundle.js';
 import { repoRoot } from '../test/harness/paths.js';
 
 const PHASES = ['sandbox', 'bundle', 'base images', 'build', 'push', 'scan', 'deploy', 'rollout', 'check'];
@@ -89,6 +92,7 @@ try {
     await tearDown();
     stateDir = mkdtempSync(join(tmpdir(), 'k8s-ship-bench-pipeline-'));
     process.env.SANDBOX_DIR = stateDir;
+    forgetServiceBundle();
     const row = await measure('cold', i);
     if (i <= cold) rows.push(row);
   }

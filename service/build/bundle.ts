@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../sandbox/src/paths.js';
 
@@ -39,6 +39,11 @@ function readStamp(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Makes the next ensureServiceBundle() build, as on a fresh clone (for cold benchmarks). */
+export function forgetServiceBundle(): void {
+  rmSync(stampPath, { force: true });
 }
 
 export interface BundleResult {
