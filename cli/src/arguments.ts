@@ -5,6 +5,8 @@ export const GLOBAL_FLAGS = {
   branch: 'Branch being shipped (refs/heads/<branch>); default: the checked-out branch.',
   tag: 'Tag being shipped (refs/tags/<tag>) instead of a branch.',
   sha: 'Commit being shipped; default: HEAD.',
+  event:
+    '`push` (default) or `workflow_dispatch`: a manual run on the branch, whose `environment` choice is the --environment input.',
   'github-repository':
     'owner/name for GITHUB_REPOSITORY; default: from the origin remote, else local/<folder>.',
   workspace: 'The checkout to build and deploy (GITHUB_WORKSPACE); default: the current folder.',

@@ -22,11 +22,40 @@ function repositoryFromRemote(url: string | undefined): string | undefined {
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
+const EVENTS = ['push', 'workflow_dispatch'] as const;
+
+/**
+ * The event GitHub would have sent for what is being shipped: a push (the default) or a manual
+ * workflow_dispatch run with its `environment` choice; branch or tag, commit and repository from the flags,
+ * else from the workspace's git checkout. Missing or invalid values are usage errors naming the flag.
+ */
+export function runEventFor(
+  globals: Partial<Record<GlobalFlag, string>>,
+  workspace: string,
+  environmentChoice?: string,
+): RunnerEvent {
+  const name = globals.event ?? 'push';
+  if (!(EVENTS as readonly string[]).includes(name)) {
+    throw new UsageError(`Invalid --event '${name}'. Expected one of: ${EVENTS.join(', ')}.`);
+  }
+  if (name === 'workflow_dispatch' && globals.tag !== undefined) {
+    throw new UsageError('A workflow_dispatch run is on a branch: give --branch, not --tag.');
+  }
+  const push = pushEventFor(globals, workspace);
+  if (name === 'push') return push;
+  const { ref, repository, sender, after } = push.payload as Record<string, unknown>;
+  return {
+    name: 'workflow_dispatch',
+    payload: { ref, repository, sender, inputs: environmentChoice ? { environment: environmentChoice } : {} },
+    sha: String(after),
+  };
+}
+
 /**
  * The push event GitHub would have sent for what is being shipped: branch or tag, commit and repository
  * from the flags, else from the workspace's git checkout. Missing values are usage errors naming the flag.
  */
-export function pushEventFor(globals: Partial<Record<GlobalFlag, string>>, workspace: string): RunnerEvent {
+function pushEventFor(globals: Partial<Record<GlobalFlag, string>>, workspace: string): RunnerEvent {
   if (globals.branch !== undefined && globals.tag !== undefined) {
     throw new UsageError('Give --branch or --tag, not both.');
   }

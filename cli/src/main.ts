@@ -11,7 +11,7 @@ import {
   parseArguments,
 } from './arguments.js';
 import { type Command, listCommands } from './commands.js';
-import { pushEventFor } from './git-context.js';
+import { runEventFor } from './git-context.js';
 import { commandHelp, generalHelp } from './help.js';
 import { formatOutputs, printLog, progressPrinter, summary, type Writer } from './output.js';
 import { type CommandResult, runCommand } from './run-command.js';
@@ -90,7 +90,7 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
     .map(([input]) => `--${input} (or ${inputVariable(input)})`);
   if (missing.length > 0) throw new UsageError(`Missing required input(s): ${missing.join(', ')}.`);
   const workspace = resolve(io.cwd, globals.workspace ?? '.');
-  const event = pushEventFor(globals, workspace);
+  const event = runEventFor(globals, workspace, inputs.environment);
   const node = nodeRuntime(globals.node);
   // The run's files (reports, SARIF) outlive it, unlike on a runner; an empty folder does not.
   const runnerTemp = mkdtempSync(join(tmpdir(), 'k8s-ship-run-'));

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deleteManifest } from '../../actions/build-push/test/registry-api.js';
 import { sandboxStatus } from '../../sandbox/src/sandbox.js';
-import { useSandbox } from '../../sandbox/src/testing.js';
+import { removeImagesLabelled, useSandbox } from '../../sandbox/src/testing.js';
 import { type DemoResult, runDemo } from '../src/demo/demo.js';
 
 const LABEL = 'k8s-ship.test=cli-demo';
@@ -58,15 +58,7 @@ describe('the demo on the sandbox', () => {
     } catch {
       // reported by the tests themselves
     }
-    const env = { ...process.env, DOCKER_HOST: endpoints.docker.host };
-    const ids = execFileSync('docker', ['image', 'ls', '--quiet', '--filter', `label=${LABEL}`], {
-      env,
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length > 0)
-      execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { env, stdio: 'ignore' });
+    await removeImagesLabelled(endpoints.docker, LABEL);
     const { password } = JSON.parse(readFileSync(endpoints.registry.credentialsFile, 'utf8'));
     const registry = { url: endpoints.registry.url, username: endpoints.registry.username, password };
     for (const run of runs) {

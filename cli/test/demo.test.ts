@@ -68,7 +68,7 @@ describe('the demo’s pipeline arguments', () => {
     expect(parsed.inputs).not.toHaveProperty('password');
   });
 
-  it('ship the branch, hand-picked environment, preview switch and extra inputs they are given', () => {
+  it('ship the branch, a hand-picked environment as a manual run, preview switch and extra inputs they are given', () => {
     const pipeline = listCommands().find((command) => command.name === PIPELINE_COMMAND)!;
     const argv = pipelineArguments({
       ...plan,
@@ -78,7 +78,7 @@ describe('the demo’s pipeline arguments', () => {
       extraArguments: ['--crash-loop-restarts', '1'],
     }).slice(1);
     const parsed = parseArguments(argv, Object.keys(pipeline.metadata.inputs), [], () => 'key');
-    expect(parsed.globals).toEqual({ branch: 'feature/cart' });
+    expect(parsed.globals).toEqual({ branch: 'feature/cart', event: 'workflow_dispatch' });
     expect(parsed.inputs).toMatchObject({
       environment: 'stage',
       preview: 'true',

@@ -10,7 +10,7 @@ import { ensureNodeBaseImage } from '../../sandbox/src/base-image.js';
 import { type DockerEngine, dockerEnv } from '../../sandbox/src/docker-engine.js';
 import type { SandboxEndpoints } from '../../sandbox/src/endpoints.js';
 import { readRegistryCredentials } from '../../sandbox/src/registry.js';
-import { useDockerEngine, useSandbox } from '../../sandbox/src/testing.js';
+import { removeImagesLabelled, useDockerEngine, useSandbox } from '../../sandbox/src/testing.js';
 import { repoRoot } from '../../test/harness/paths.js';
 import { type Io, main } from '../src/main.js';
 
@@ -200,17 +200,7 @@ describe('k8s-ship pipeline on the sandbox', () => {
         // reported by the tests themselves
       }
     }
-    if (engine) {
-      const env = dockerEnv(engine);
-      const ids = execFileSync('docker', ['image', 'ls', '--quiet', '--filter', `label=${LABEL}`], {
-        env,
-        encoding: 'utf8',
-      })
-        .split('\n')
-        .filter(Boolean);
-      if (ids.length > 0)
-        execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { env, stdio: 'ignore' });
-    }
+    if (engine) await removeImagesLabelled(engine, LABEL);
     const digest = first?.code === 0 ? JSON.parse(first.stdout).digest : undefined;
     if (digest) await deleteManifest(registry, repository, digest);
     if (root) rmSync(root, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import type { DockerEngine } from './docker-engine.js';
+import { type DockerEngine, dockerEnv } from './docker-engine.js';
+import { run } from './exec.js';
 import {
   type Component,
   downUnlocked,
@@ -38,6 +39,14 @@ export async function useSandbox<C extends Component>(
 export async function useDockerEngine(): Promise<DockerEngine> {
   const { docker } = await useSandbox(['docker']);
   return { host: docker.host };
+}
+
+/** Removes every image on the engine that carries `label` (`key=value`): how tests clean up their builds. */
+export async function removeImagesLabelled(engine: DockerEngine, label: string): Promise<void> {
+  const env = dockerEnv(engine);
+  const { stdout } = await run('docker', ['image', 'ls', '--quiet', '--filter', `label=${label}`], { env });
+  const ids = [...new Set(stdout.split('\n').filter(Boolean))];
+  if (ids.length > 0) await run('docker', ['image', 'rm', '--force', ...ids], { env });
 }
 
 /** Called by the global setup: registers the run's lease and returns its id. */

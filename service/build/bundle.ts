@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { withFileLock } from '../../sandbox/src/file-lock.js';
 import { repoRoot } from '../../sandbox/src/paths.js';
 
 export const serviceBundlePath = join(repoRoot, 'service', 'dist', 'index.js');
 
 // Written next to the bundle after a build: the hash of everything the bundle is made from.
 const stampPath = join(repoRoot, 'service', 'dist', '.inputs.sha256');
+const lockDir = join(repoRoot, '.state');
 const INPUT_FILES = ['package.json', 'package-lock.json', 'ncc.config.js', 'scripts/package.js'];
 
 function filesUnder(dir: string): string[] {
@@ -56,7 +58,14 @@ export interface BundleResult {
  * sources: ncc takes tens of seconds on a busy 2-core machine, and content (not mtimes, which a fresh clone
  * or a checkout resets) decides. `onOutput` receives ncc's output lines while it runs.
  */
-export async function ensureServiceBundle(onOutput?: (line: string) => void): Promise<BundleResult> {
+export function ensureServiceBundle(onOutput?: (line: string) => void): Promise<BundleResult> {
+  // One build at a time: a test, the demo and a bench may ask at once, and ncc rewrites dist/ in place.
+  // The lock lives outside dist/, which the bundler empties.
+  mkdirSync(lockDir, { recursive: true });
+  return withFileLock(join(lockDir, 'service-bundle.lock'), () => buildUnlessCurrent(onOutput));
+}
+
+async function buildUnlessCurrent(onOutput?: (line: string) => void): Promise<BundleResult> {
   const inputsHash = serviceInputsHash();
   if (readStamp() === inputsHash) return { built: false, inputsHash };
   await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,8 @@ export type EventFixture = 'push' | 'push-tag' | 'pull_request' | 'workflow_disp
 export interface RunnerEvent {
   name: 'push' | 'pull_request' | 'workflow_dispatch';
   payload: Record<string, unknown>;
+  /** GITHUB_SHA where the payload names no commit (workflow_dispatch: the head of the branch run on). */
+  sha?: string;
 }
 
 /** A fresh copy of one of the payloads in test/fixtures/events, to change freely in a test. */
@@ -80,8 +82,10 @@ export function eventVariables(event: RunnerEvent): Record<string, string> {
     };
   }
   const ref = String(p.ref);
-  // workflow_dispatch payloads carry no commit; the runner uses the branch head. Any fixed sha will do.
-  const sha = event.name === 'push' ? String(p.after) : 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+  // workflow_dispatch payloads carry no commit; the runner uses the branch head, which a test may give and
+  // any fixed sha otherwise stands for.
+  const sha =
+    event.name === 'push' ? String(p.after) : (event.sha ?? 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678');
   return {
     ...common,
     GITHUB_REF: ref,

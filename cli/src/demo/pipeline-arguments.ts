@@ -36,7 +36,10 @@ export function pipelineArguments(plan: PipelinePlan): string[] {
   return [
     'pipeline',
     ...['--branch', plan.branch ?? DEMO_BRANCH, '--namespace-prefix', plan.namespacePrefix],
-    ...(plan.environment === undefined ? [] : ['--environment', plan.environment]),
+    // A choice by hand is what a manual run makes: the event is workflow_dispatch, as on GitHub.
+    ...(plan.environment === undefined
+      ? []
+      : ['--event', 'workflow_dispatch', '--environment', plan.environment]),
     ...(plan.preview === undefined ? [] : ['--preview', String(plan.preview)]),
     ...['--registry', plan.registry.address, '--username', plan.registry.username],
     ...['--repository', plan.repository, '--context', 'service'],

@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { escapeHtml } from '../../actions/lib/src/summary.js';
+import type { Shipment } from '../../cli/src/demo/ship.js';
+import { type LoadReport, startSteadyLoad } from '../../sandbox/test/steady-load.js';
+import { BROKEN_RUNTIME_ERROR, buildBrokenRuntime } from './broken-runtime.js';
+import { E2eSandbox } from './e2e-sandbox.js';
+import type { KubeObject } from './kubectl.js';
+import { get, serviceUrl } from './service-proxy.js';
+
+const DEPLOYMENT = 'metrics-api';
+
+/** The outcome in one line, for an assertion's message: exit code, the rollout's reason, the CLI's log. */
+const explain = (shipment: Shipment) =>
+  `exit ${shipment.exitCode}, result ${shipment.outputs.result}: ${shipment.outputs.reason}\n${shipment.log}`;
+
+/** The object of `kind` named metrics-api in a rendered overlay. */
+function rendered(objects: readonly KubeObject[], kind: string): KubeObject {
+  const object = objects.find(
+    (candidate) => candidate.kind === kind && candidate.metadata.name === DEPLOYMENT,
+  );
+  if (!object) throw new Error(`the overlay renders no ${kind} ${DEPLOYMENT}`);
+  return object;
+}
+
+/**
+ * The pipeline end to end on the sandbox, as the deploy workflow starts it: `k8s-ship pipeline` (the
+ * root action through the composite runner and the committed bundles, the demo's code path) builds the
+ * real service (service/Dockerfile on the local bases), pushes it, scans it with the stand-in Trivy,
+ * deploys it over SSH from the real overlays (k8s/overlays/*) and watches the rollout. Every outcome is
+ * read back with the real kubectl and through the sandbox's service proxy. One commit, one build time:
+ * the scenarios ship one image (built once, then from the layer cache) to their own namespaces.
+ */
+describe('the pipeline end to end on the sandbox', () => {
+  let sandbox: E2eSandbox;
+
+  beforeAll(async () => {
+    sandbox = await E2eSandbox.start();
+  });
+
+  afterAll(async () => {
+    await sandbox?.cleanup();
+  });
+
+  describe('a push to a feature branch with preview on', () => {
+    let shipment: Shipment;
+    let namespace: string;
+
+    beforeAll(async () => {
+      shipment = await sandbox.ship({ branch: 'feature/e2e-cart', preview: true });
+      namespace = `${sandbox.namespacePrefix}preview-feature-e2e-cart`;
+    });
+
+    test('succeeds into the branch’s own preview namespace, created from the preview overlay', async () => {
+      expect(shipment.exitCode, explain(shipment)).toBe(0);
+      expect(shipment.outputs).toMatchObject({
+        environment: 'preview',
+        namespace,
+        overlay: 'k8s/overlays/preview',
+        'is-production': 'false',
+        bootstrapped: 'true',
+        result: 'succeeded',
+      });
+      const created = await sandbox.kubectl.json(['get', 'namespace', namespace]);
+      // The preview overlay's own label, which a cleanup job finds previews by.
+      expect(created.metadata.labels).toMatchObject({ 'k8s-ship.io/preview': 'true' });
+    });
+
+    test('the Deployment runs the pushed image, is available, and the service answers /ready', async () => {
+      await sandbox.kubectl.waitAvailable(namespace, DEPLOYMENT);
+      const deployment = await sandbox.kubectl.deployment(namespace, DEPLOYMENT);
+      expect(deployment.spec.template.spec.containers[0]?.image).toBe(shipment.outputs['image-ref']);
+      expect(deployment.status.availableReplicas).toBe(1);
+      const url = await serviceUrl(sandbox.ready.endpoints.kube.kubeconfig, namespace);
+      expect(await get(`${url}/ready`)).toMatchObject({ status: 200 });
+      const info = JSON.parse((await get(`${url}/info`)).body) as { environment?: string };
+      expect(info.environment).toBe('preview');
+    });
+  });
+
+  describe('a push to main', () => {
+    let shipment: Shipment;
+    const namespace = () => `${sandbox.namespacePrefix}prod`;
+
+    beforeAll(async () => {
+      shipment = await sandbox.ship({ branch: 'main' });
+    });
+
+    test('deploys to the prod namespace with the HPA and PDB of the prod overlay', async () => {
+      expect(shipment.exitCode, explain(shipment)).toBe(0);
+      expect(shipment.outputs).toMatchObject({
+        environment: 'prod',
+        namespace: namespace(),
+        overlay: 'k8s/overlays/prod',
+        'is-production': 'true',
+        bootstrapped: 'true',
+        result: 'succeeded',
+      });
+      const overlay = await sandbox.kubectl.render('k8s/overlays/prod');
+      const live = await sandbox.kubectl.list(namespace(), 'hpa,pdb');
+      expect(live.map((object) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
+        `HorizontalPodAutoscaler/${DEPLOYMENT}`,
+        `PodDisruptionBudget/${DEPLOYMENT}`,
+      ]);
+      for (const object of live) {
+        expect(object.spec, object.kind).toMatchObject(rendered(overlay, object.kind).spec ?? {});
+      }
+      const hpa = live.find((object) => object.kind === 'HorizontalPodAutoscaler');
+      expect(hpa?.spec).toMatchObject({
+        minReplicas: 2,
+        scaleTargetRef: { kind: 'Deployment', name: DEPLOYMENT },
+      });
+    });
+
+    test('the Deployment is available with the replica count the prod overlay gives it', async () => {
+      // prod sets no `replicas` (the HPA owns the count), so the Deployment starts at the API's default.
+      const overlay = await sandbox.kubectl.render('k8s/overlays/prod');
+      const expected = rendered(overlay, 'Deployment').spec?.replicas ?? 1;
+      await sandbox.kubectl.waitAvailable(namespace(), DEPLOYMENT);
+      const deployment = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
+      expect(deployment.spec.replicas).toBe(expected);
+      expect(deployment.status.availableReplicas).toBe(expected);
+      expect(deployment.spec.template.spec.containers[0]?.image).toBe(shipment.outputs['image-ref']);
+    });
+
+    test('a second deploy of the same commit pushes the same digest and rolls nothing out', async () => {
+      const before = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
+      const replicaSets = await sandbox.kubectl.list(namespace(), 'replicasets');
+      const again = await sandbox.ship({ branch: 'main' });
+      expect(again.exitCode, explain(again)).toBe(0);
+      expect(again.outputs).toMatchObject({
+        digest: shipment.outputs.digest,
+        bootstrapped: 'false',
+        changed: 'false',
+        revision: shipment.outputs.revision,
+        result: 'succeeded',
+      });
+      const after = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
+      expect(after.metadata.generation).toBe(before.metadata.generation);
+      expect(after.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe(
+        shipment.outputs.revision,
+      );
+      const names = (objects: KubeObject[]) => objects.map((object) => object.metadata.name).sort();
+      expect(names(await sandbox.kubectl.list(namespace(), 'replicasets'))).toEqual(names(replicaSets));
+    });
+  });
+
+  describe('a manual run (workflow_dispatch) choosing stage from a feature branch, then a bad image', () => {
+    const branch = 'feature/e2e-dispatch';
+    const namespace = () => `${sandbox.namespacePrefix}stage`;
+    let good: Shipment;
+
+    beforeAll(async () => {
+      // A workflow_dispatch event with the choice in its payload; the deploy workflow's reusable pipeline
+      // also passes the choice as the root action's input, as ship() does.
+      good = await sandbox.ship({ branch, environment: 'stage' });
+    });
+
+    test('deploys to the stage namespace with stage’s two replicas, whatever the branch maps to', async () => {
+      expect(good.exitCode, explain(good)).toBe(0);
+      expect(good.outputs).toMatchObject({
+        environment: 'stage',
+        namespace: namespace(),
+        overlay: 'k8s/overlays/stage',
+        'is-production': 'false',
+        bootstrapped: 'true',
+        result: 'succeeded',
+      });
+      await sandbox.kubectl.waitAvailable(namespace(), DEPLOYMENT);
+      const deployment = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
+      expect(deployment.spec.replicas).toBe(2);
+      expect(deployment.status.availableReplicas).toBe(2);
+    });
+
+    test('a crashing image under load fails fast, rolls back, loses no request, and the summary says why', async () => {
+      expect(good.exitCode, 'needs the good stage deploy above').toBe(0);
+      const broken = await buildBrokenRuntime(
+        sandbox.dockerHost,
+        sandbox.baseImages.runtime,
+        `k8s-ship-e2e/broken-runtime:${process.pid}`,
+        sandbox.imageLabel,
+      );
+      const url = await serviceUrl(sandbox.ready.endpoints.kube.kubeconfig, namespace());
+      // Bounded: it stops by itself after 4 minutes or 40,000 requests, whichever comes first.
+      const load = startSteadyLoad(`${url}/health`, {
+        keepAliveWorkers: 2,
+        freshWorkers: 2,
+        pauseMs: 20,
+        maxRequests: 40_000,
+        maxMs: 240_000,
+      });
+      let bad: Shipment;
+      let report: LoadReport;
+      try {
+        await expect.poll(() => load.succeeded, { timeout: 10_000 }).toBeGreaterThan(20);
+        bad = await sandbox.ship({
+          branch,
+          environment: 'stage',
+          runtimeImage: broken,
+          // One restart in CrashLoopBackOff is proof enough: fail at once, long before the timeout.
+          extraArguments: ['--crash-loop-restarts', '1', '--rollout-timeout', '3m'],
+        });
+        const afterRollback = load.succeeded;
+        await expect.poll(() => load.succeeded, { timeout: 10_000 }).toBeGreaterThan(afterRollback + 20);
+      } finally {
+        report = await load.stop();
+      }
+
+      expect(bad.exitCode, explain(bad)).toBe(1);
+      expect(bad.outputs.digest).not.toBe(good.outputs.digest);
+      expect(bad.outputs).toMatchObject({ changed: 'true', result: 'rolled-back' });
+      expect(bad.outputs.reason).toMatch(/CrashLoopBackOff/);
+      const rollout = bad.result?.steps.find((step) => step.label === 'rollout');
+      expect(rollout?.outcome).toBe('failure');
+      expect(rollout?.durationMs).toBeLessThan(120_000);
+
+      await sandbox.kubectl.waitAvailable(namespace(), DEPLOYMENT);
+      const deployment = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
+      expect(deployment.spec.template.spec.containers[0]?.image).toBe(good.outputs['image-ref']);
+      expect(deployment.status.availableReplicas).toBe(2);
+
+      expect(report.failures, JSON.stringify(report.failures.slice(0, 10))).toEqual([]);
+      expect(report.endedByBound).toBe(false);
+      expect(report.succeeded).toBeGreaterThan(100);
+
+      expect(bad.jobSummaryFile, bad.log).toBeDefined();
+      const summary = readFileSync(bad.jobSummaryFile as string, 'utf8');
+      expect(summary).toContain(`deployment/${DEPLOYMENT} in ${namespace()} failed and was rolled back`);
+      expect(summary).toMatch(new RegExp(`${DEPLOYMENT}-[a-z0-9]+-[a-z0-9]+`));
+      expect(summary).toContain('CrashLoopBackOff');
+      expect(summary).toMatch(/to revision \d+, available again after/);
+      // The failing container's last log lines: node's own words on why it stopped.
+      expect(summary).toContain(escapeHtml(BROKEN_RUNTIME_ERROR));
+    }, 420_000);
+  });
+});
