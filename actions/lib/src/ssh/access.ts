@@ -3,27 +3,28 @@
  * temporary ingress rule when asked (recorded in state first, so the post step can always remove it),
  * then connect. `closeTemporaryAccess` (ingress-cleanup.ts) is the post step's half.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { createAwsClientFactory, resolveAwsRegion } from '../aws.js';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { resolveAwsRegion } from '../aws.js';
 import { ConfigurationError } from '../errors.js';
 import { info } from '../log.js';
 import { SshConnection } from './connection.js';
 import type { SshConnectionSettings } from './connection-inputs.js';
 import { describeQuery, findEc2Host } from './ec2-host.js';
+import { createEc2Client } from './ec2-sdk.js';
 import { openTemporaryIngress, type TemporaryIngressRule } from './ingress.js';
 import { sshAccessState } from './ingress-cleanup.js';
 import { resolveRunnerAddress } from './runner-address.js';
 
 export interface SshAccessDeps {
   /** EC2 client for a region; tests hand in one mocked with aws-sdk-client-mock. */
-  ec2: (region: string) => EC2Client;
+  ec2: (region: string) => Promise<EC2Client>;
   fetch: typeof fetch;
   /** Names the rule in EC2 so that a person can tell whose it is. */
   ruleDescription: string;
 }
 
 export const defaultSshAccessDeps = (env = process.env): SshAccessDeps => ({
-  ec2: (region) => createAwsClientFactory(region).create(EC2Client),
+  ec2: createEc2Client,
   fetch,
   ruleDescription:
     `k8s-ship temporary SSH access for run ${env.GITHUB_RUN_ID ?? 'local'} of ${env.GITHUB_REPOSITORY ?? 'a workflow'}`
@@ -38,7 +39,7 @@ export async function openSshAccess(
 ): Promise<SshConnection> {
   const needsAws = 'ec2' in settings.target || settings.temporaryIngress !== undefined;
   const region = needsAws ? resolveAwsRegion('aws-region', settings.awsRegion) : undefined;
-  const ec2 = region ? deps.ec2(region) : undefined;
+  const ec2 = region ? await deps.ec2(region) : undefined;
 
   let host: string;
   let instanceGroups: string[] = [];

@@ -1,4 +1,5 @@
-import { DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client, Filter, Instance } from '@aws-sdk/client-ec2';
+import { loadEc2Sdk } from './ec2-sdk.js';
 
 /** Which instance is the control-plane node: by id, or by one tag (e.g. `Name=k8s-control-plane`). */
 export type Ec2HostQuery = { instanceId: string } | { tag: { key: string; value: string } };
@@ -27,6 +28,7 @@ export async function findEc2Host(
   query: Ec2HostQuery,
   kind: Ec2AddressKind,
 ): Promise<Ec2Host> {
+  const { DescribeInstancesCommand } = await loadEc2Sdk();
   const filters: Filter[] = [{ Name: 'instance-state-name', Values: ['running'] }];
   if ('tag' in query) filters.push({ Name: `tag:${query.tag.key}`, Values: [query.tag.value] });
   const instances: Instance[] = [];

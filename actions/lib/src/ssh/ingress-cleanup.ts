@@ -1,6 +1,6 @@
 /*
  * The post step's half of the temporary ingress: what main recorded, and its removal. Kept apart from the
- * SSH code so that the post bundle carries only the EC2 client.
+ * SSH code so that the post bundle carries only the EC2 client, loaded only when a rule is to be removed.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { info, warning } from '../log.js';
@@ -17,7 +17,9 @@ export type SavedIngress = {
 export const sshAccessState = createStateStore<{ 'ssh-temporary-ingress': SavedIngress }>();
 
 /** The post step: removes the rule this run added, on success, failure and cancellation alike. */
-export async function closeTemporaryAccess(deps: { ec2: (region: string) => EC2Client }): Promise<void> {
+export async function closeTemporaryAccess(deps: {
+  ec2: (region: string) => Promise<EC2Client>;
+}): Promise<void> {
   const saved = sshAccessState.get('ssh-temporary-ingress');
   if (!saved) return;
   const { rule } = saved;
@@ -26,7 +28,7 @@ export async function closeTemporaryAccess(deps: { ec2: (region: string) => EC2C
     return;
   }
   try {
-    const outcome = await revokeTemporaryIngress(deps.ec2(saved.region), rule);
+    const outcome = await revokeTemporaryIngress(await deps.ec2(saved.region), rule);
     info(
       outcome === 'revoked'
         ? `Removed the temporary rule TCP ${rule.port} from ${rule.cidr} in ${rule.groupId}`

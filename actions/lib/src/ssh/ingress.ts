@@ -1,9 +1,5 @@
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  type EC2Client,
-  type IpPermission,
-  RevokeSecurityGroupIngressCommand,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, IpPermission } from '@aws-sdk/client-ec2';
+import { loadEc2Sdk } from './ec2-sdk.js';
 
 /** One ingress rule this run added: everything the post step needs to remove exactly it. */
 export interface TemporaryIngressRule {
@@ -41,6 +37,7 @@ export async function openTemporaryIngress(
   rule: Omit<TemporaryIngressRule, 'ruleId'>,
   description: string,
 ): Promise<IngressOpened> {
+  const { AuthorizeSecurityGroupIngressCommand } = await loadEc2Sdk();
   try {
     const answer = await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
@@ -61,6 +58,7 @@ export async function revokeTemporaryIngress(
   ec2: EC2Client,
   rule: TemporaryIngressRule,
 ): Promise<'revoked' | 'already-gone'> {
+  const { RevokeSecurityGroupIngressCommand } = await loadEc2Sdk();
   try {
     const answer = await ec2.send(
       new RevokeSecurityGroupIngressCommand(

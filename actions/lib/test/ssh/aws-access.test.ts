@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseKeyValueFile } from '../../../../test/harness/runner-files.js';
-import { openSshAccess, type SshAccessDeps } from '../../src/ssh/access.js';
+import { defaultSshAccessDeps, openSshAccess, type SshAccessDeps } from '../../src/ssh/access.js';
 import type { SshConnectionSettings } from '../../src/ssh/connection-inputs.js';
 import { findEc2Host } from '../../src/ssh/ec2-host.js';
 import { openTemporaryIngress, revokeTemporaryIngress } from '../../src/ssh/ingress.js';
@@ -64,6 +64,18 @@ describe('findEc2Host', () => {
     await expect(findEc2Host(ec2, { tag: { key: 'Name', value: 'cp' } }, 'public-ip')).rejects.toThrow(
       /2 running EC2 instances match .*i-0aaaaaaaaaaaaaaaa, i-0bbbbbbbbbbbbbbbb/,
     );
+  });
+
+  it('runs on the default client, loaded on first use, which aws-sdk-client-mock intercepts', async () => {
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [{ Instances: [instance('i-0aaaaaaaaaaaaaaaa')] }] });
+    const client = await defaultSshAccessDeps({}).ec2('eu-central-1');
+    expect(client).toBeInstanceOf(EC2Client);
+    expect(await client.config.region()).toBe('eu-central-1');
+    const host = await findEc2Host(client, { instanceId: 'i-0aaaaaaaaaaaaaaaa' }, 'private-ip');
+    expect(host.address).toBe('10.0.1.5');
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
   });
 
   it('says when nothing runs or the address kind is missing', async () => {
@@ -166,7 +178,7 @@ describe('openSshAccess and closeTemporaryAccess (state across steps)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const deps: SshAccessDeps = { ec2: () => ec2, fetch, ruleDescription: 'k8s-ship test' };
+  const deps: SshAccessDeps = { ec2: async () => ec2, fetch, ruleDescription: 'k8s-ship test' };
   const settings: SshConnectionSettings = {
     target: { ec2: { instanceId: 'i-0aaaaaaaaaaaaaaaa' }, addressKind: 'public-ip' },
     // Port 1 on loopback: nothing listens, so the connection fails after the rule was opened.
