@@ -197,7 +197,8 @@ describe('kube sandbox API with the real kubectl', () => {
     expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'EXTRA', value: '1' }]);
     expect(d.spec.template.spec.containers[0].command[0]).toBe('node');
     expect(d.metadata.generation).toBe(2);
-    await kube.kubectl([...ns, 'scale', 'deployment', 'web', '--replicas=1']);
+    // Within the bounds of the fixture's HPA (2 to 4), which would scale a count outside them back.
+    await kube.kubectl([...ns, 'scale', 'deployment', 'web', '--replicas=3']);
     await kube.kubectl([...ns, 'rollout', 'status', 'deployment/web', '--timeout=90s']);
     const pods = await kube.json([
       ...ns,
@@ -209,9 +210,9 @@ describe('kube sandbox API with the real kubectl', () => {
       'status.phase=Running',
     ]);
     await eventually(
-      'one pod left after scaling to 1',
+      'three pods after scaling to 3',
       async () => (await kube.json([...ns, 'get', 'pods', '-l', 'app=web'])).items.length,
-      (n) => n === 1,
+      (n) => n === 3,
     );
     expect(pods.items.length).toBeGreaterThanOrEqual(1);
   });

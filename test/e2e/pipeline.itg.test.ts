@@ -112,16 +112,29 @@ describe('the pipeline end to end on the sandbox', () => {
       });
     });
 
-    test('the Deployment is available with the replica count the prod overlay gives it', async () => {
-      // prod sets no `replicas` (the HPA owns the count), so the Deployment starts at the API's default.
+    test('the Deployment is available with the HPA’s minReplicas, as on a real cluster', async () => {
+      // prod sets no `replicas` (the HPA owns the count): the Deployment starts at the API's default of 1,
+      // and the sandbox's HPA controller scales it to minReplicas, as kube-controller-manager's does.
       const overlay = await sandbox.kubectl.render('k8s/overlays/prod');
-      const expected = rendered(overlay, 'Deployment').spec?.replicas ?? 1;
+      expect(rendered(overlay, 'Deployment').spec?.replicas).toBeUndefined();
+      const expected = rendered(overlay, 'HorizontalPodAutoscaler').spec?.minReplicas;
+      expect(expected).toBe(2);
+      await expect
+        .poll(
+          async () => (await sandbox.kubectl.deployment(namespace(), DEPLOYMENT)).status?.availableReplicas,
+          {
+            timeout: 90_000,
+            interval: 500,
+          },
+        )
+        .toBe(expected);
       await sandbox.kubectl.waitAvailable(namespace(), DEPLOYMENT);
       const deployment = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
       expect(deployment.spec.replicas).toBe(expected);
-      expect(deployment.status.availableReplicas).toBe(expected);
       expect(deployment.spec.template.spec.containers[0]?.image).toBe(shipment.outputs['image-ref']);
-    });
+      const [hpa] = await sandbox.kubectl.list(namespace(), 'hpa');
+      expect(hpa?.status).toMatchObject({ desiredReplicas: expected });
+    }, 120_000);
 
     test('a second deploy of the same commit pushes the same digest and rolls nothing out', async () => {
       const before = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);

@@ -111,6 +111,19 @@ const defaulters: Record<string, (o: Any) => void> = {
     }
     setDefault(svc, 'status', { loadBalancer: {} });
   },
+  HorizontalPodAutoscaler(hpa) {
+    setDefault(hpa, 'spec', {});
+    setDefault(hpa.spec, 'minReplicas', 1);
+    // autoscaling/v2 defaults an HPA without metrics to 80% average CPU utilization.
+    if (!hpa.spec.metrics?.length) {
+      hpa.spec.metrics = [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
+      ];
+    }
+  },
   Namespace(ns) {
     setDefault(ns, 'spec', { finalizers: ['kubernetes'] });
     setDefault(ns, 'status', { phase: 'Active' });

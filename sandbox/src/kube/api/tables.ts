@@ -76,6 +76,29 @@ function servicePorts(svc: Any): string {
 
 const age: Printer['columns'][number] = ['Age', 'string'];
 
+/** formatHPAMetrics: "cpu: 6%/80%", or <unknown> while a metric has no current value; two at most. */
+function hpaTargets(hpa: Any): string {
+  const specs: Any[] = hpa.spec?.metrics ?? [];
+  if (specs.length === 0) return '<none>';
+  const statuses: Any[] = hpa.status?.currentMetrics ?? [];
+  const shown = specs.slice(0, 2).map((spec, i) => {
+    const key = String(spec.type ?? '').replace(/^./, (c) => c.toLowerCase());
+    const source = spec[key] ?? {};
+    const current = statuses[i]?.[key]?.current ?? {};
+    const label = source.name ?? source.metric?.name ?? key;
+    const target = source.target ?? {};
+    if (target.averageUtilization !== undefined || target.type === 'Utilization') {
+      const now = current.averageUtilization !== undefined ? `${current.averageUtilization}%` : '<unknown>';
+      const want = target.averageUtilization !== undefined ? `${target.averageUtilization}%` : '<auto>';
+      return `${label}: ${now}/${want}`;
+    }
+    const field = target.averageValue !== undefined ? 'averageValue' : 'value';
+    return `${label}: ${current[field] ?? '<unknown>'}/${target[field] ?? '<unset>'}`;
+  });
+  const more = specs.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} + ${more} more...` : shown.join(', ');
+}
+
 const printers: Record<string, Printer> = {
   Pod: {
     columns: [
@@ -177,6 +200,26 @@ const printers: Record<string, Printer> = {
         selectorString(svc.spec?.selector),
       ];
     },
+  },
+  HorizontalPodAutoscaler: {
+    columns: [
+      ['Name', 'string', 0, 'name'],
+      ['Reference', 'string'],
+      ['Targets', 'string'],
+      ['MinPods', 'string'],
+      ['MaxPods', 'integer'],
+      ['Replicas', 'integer'],
+      age,
+    ],
+    row: (hpa) => [
+      hpa.metadata.name,
+      `${hpa.spec?.scaleTargetRef?.kind ?? ''}/${hpa.spec?.scaleTargetRef?.name ?? ''}`,
+      hpaTargets(hpa),
+      hpa.spec?.minReplicas === undefined ? '<unset>' : String(hpa.spec.minReplicas),
+      hpa.spec?.maxReplicas ?? 0,
+      hpa.status?.currentReplicas ?? 0,
+      ageOf(hpa.metadata.creationTimestamp),
+    ],
   },
   Namespace: {
     columns: [['Name', 'string', 0, 'name'], ['Status', 'string'], age],

@@ -59,6 +59,22 @@ function validateSelectorAndTemplate(object: Any, causes: StatusCause[]): void {
   }
 }
 
+function validateAutoscaler(spec: Any, causes: StatusCause[]): void {
+  const ref = spec.scaleTargetRef ?? {};
+  if (!ref.kind) causes.push(required('spec.scaleTargetRef.kind'));
+  if (!ref.name) causes.push(required('spec.scaleTargetRef.name'));
+  const min = spec.minReplicas;
+  if (!Number.isInteger(min) || min < 1) {
+    causes.push(invalidValue('spec.minReplicas', min, 'must be greater than or equal to 1'));
+  }
+  const max = spec.maxReplicas;
+  if (!Number.isInteger(max) || max < 1) {
+    causes.push(invalidValue('spec.maxReplicas', max ?? 0, 'must be greater than 0'));
+  } else if (Number.isInteger(min) && max < min) {
+    causes.push(invalidValue('spec.maxReplicas', max, 'must be greater than or equal to `minReplicas`'));
+  }
+}
+
 /** The checks that make a real API server answer 422 for the mistakes a deploy pipeline can make. */
 export function validateObject(type: ResourceType, object: KubeObject, previous?: KubeObject): void {
   const causes: StatusCause[] = [];
@@ -88,5 +104,6 @@ export function validateObject(type: ResourceType, object: KubeObject, previous?
       }
     }
   }
+  if (type.kind === 'HorizontalPodAutoscaler') validateAutoscaler(o.spec ?? {}, causes);
   if (causes.length > 0) throw invalid(type, name, causes);
 }
