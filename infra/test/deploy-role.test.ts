@@ -4,6 +4,7 @@ import {
   type AwsCall,
   awsCallsInSource,
   awsCallsOfActions,
+  lazyAwsLoaders,
   REGISTRY_CLIENT_CALLS,
 } from './policy/action-aws-calls.js';
 import { deployGrantProblems, type Grant, policyGrants } from './policy/deploy-role-grants.js';
@@ -127,6 +128,18 @@ await ec2.send(new DescribeInstancesCommand({}));`;
       'ecr:DescribeImageScanFindings',
       'ec2:DescribeInstances',
     ]);
+  });
+
+  test('the source scan follows a client loaded on first use to the commands taken from it', () => {
+    const loaders = lazyAwsLoaders(["export const loadEc2Sdk = () => import('@aws-sdk/client-ec2');"]);
+    const source = `
+import type { EC2Client } from '@aws-sdk/client-ec2';
+const { DescribeInstancesCommand } = await loadEc2Sdk();
+await ec2.send(new DescribeInstancesCommand({}));`;
+    expect(awsCallsInSource('x.ts', source, loaders).map((call) => call.action)).toEqual([
+      'ec2:DescribeInstances',
+    ]);
+    expect(awsCallsInSource('x.ts', source)).toEqual([]);
   });
 
   test('the source scan refuses a client or waiter it cannot map, rather than skipping it', () => {

@@ -34,6 +34,19 @@ export const REGISTRY_CLIENT_CALLS: readonly AwsCall[] = [
 ].map((action) => ({ action, where: 'docker push/pull and Trivy through the ECR registry API' }));
 
 const IMPORT = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g;
+// A client loaded on first use (actions/lib/src/ssh/ec2-sdk.ts): `export const load = () => import('@aws-sdk/…')`
+// in one file, `const { XCommand } = await load()` where it is used.
+const LAZY_LOADER = /export\s+const\s+(\w+)\s*=\s*\(\)\s*=>\s*import\('@aws-sdk\/([a-z0-9-]+)'\)/g;
+const LAZY_USE = (loader: string) =>
+  new RegExp(`const\\s*\\{([^}]*)\\}\\s*=\\s*await\\s+${loader}\\(\\)`, 'g');
+
+/** Loader function name → SDK client package, for clients the actions load lazily. */
+export function lazyAwsLoaders(texts: readonly string[]): Map<string, string> {
+  const loaders = new Map<string, string>();
+  for (const text of texts)
+    for (const [, name = '', client = ''] of text.matchAll(LAZY_LOADER)) loaders.set(name, client);
+  return loaders;
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -44,9 +57,17 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** The calls one source file makes: SDK commands it constructs and waiters it runs. */
-export function awsCallsInSource(where: string, text: string): AwsCall[] {
+export function awsCallsInSource(
+  where: string,
+  text: string,
+  lazyLoaders: ReadonlyMap<string, string> = new Map(),
+): AwsCall[] {
   const calls: AwsCall[] = [];
-  for (const [, names = '', client = ''] of text.matchAll(IMPORT)) {
+  const imports = [...text.matchAll(IMPORT)].map(([, names = '', client = '']) => [names, client] as const);
+  for (const [loader, client] of lazyLoaders) {
+    for (const [, names = ''] of text.matchAll(LAZY_USE(loader))) imports.push([names, client]);
+  }
+  for (const [names, client] of imports) {
     const imported = names
       .split(',')
       .map((name) => name.trim().replace(/^type\s+/, ''))
@@ -79,9 +100,11 @@ export function awsCallsOfActions(actionsDir: string): AwsCall[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(actionsDir, entry.name, 'src'))
     .filter((dir) => existsSync(dir));
-  return sourceDirs.flatMap((dir) =>
-    sourceFiles(dir).flatMap((file) =>
-      awsCallsInSource(relative(join(actionsDir, '..'), file), readFileSync(file, 'utf8')),
-    ),
+  const files = sourceDirs
+    .flatMap((dir) => sourceFiles(dir))
+    .map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  const loaders = lazyAwsLoaders(files.map(({ text }) => text));
+  return files.flatMap(({ file, text }) =>
+    awsCallsInSource(relative(join(actionsDir, '..'), file), text, loaders),
   );
 }
