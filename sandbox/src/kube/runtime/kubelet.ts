@@ -13,6 +13,9 @@ import { type KubeletContext, PodWorker } from './pod-worker.js';
 export class Kubelet implements PodLogSource {
   private readonly workers = new Map<string, PodWorker>();
   private readonly stopping = new Set<Promise<void>>();
+  /** Pods being admitted (a port being found): stop() waits for them, so none starts after it. */
+  private readonly admitting = new Set<Promise<void>>();
+  private closed = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly ctx: KubeletContext) {}
@@ -26,8 +29,10 @@ export class Kubelet implements PodLogSource {
       if (event.resource !== '/pods') return;
       const pod = event.object;
       const uid = pod.metadata.uid!;
-      if (event.type === 'ADDED' && !this.workers.has(uid)) void this.admit(pod);
-      else if (event.type === 'DELETED') this.stopWorker(uid, 0, false);
+      if (event.type === 'ADDED' && !this.workers.has(uid)) {
+        const admitted = this.admit(pod).finally(() => this.admitting.delete(admitted));
+        this.admitting.add(admitted);
+      } else if (event.type === 'DELETED') this.stopWorker(uid, 0, false);
       else if (pod.metadata.deletionTimestamp)
         this.stopWorker(uid, pod.metadata.deletionGracePeriodSeconds ?? 30, true);
     });
@@ -36,7 +41,7 @@ export class Kubelet implements PodLogSource {
   private async admit(pod: KubeObject): Promise<void> {
     const uid = pod.metadata.uid!;
     const port = await freeLoopbackPort();
-    if (this.workers.has(uid)) return;
+    if (this.closed || this.workers.has(uid)) return;
     const worker = new PodWorker(this.ctx, pod, port);
     this.workers.set(uid, worker);
     worker.start();
@@ -58,6 +63,8 @@ export class Kubelet implements PodLogSource {
   /** Stops every container of this sandbox instance (by its label) and waits for pods being stopped. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    this.closed = true;
+    await Promise.all([...this.admitting]);
     for (const uid of [...this.workers.keys()]) this.stopWorker(uid, 0, false);
     await Promise.all([...this.stopping]);
     const left = await this.ctx.docker.containersLabelled(`k8s-ship.sandbox=${this.ctx.instanceId}`);
