@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_RUNTIMES } from '../../../test/harness/paths.js';
 import { runBundledAction } from '../../../test/harness/run-bundle.js';
-import { type Ec2StandIn, startEc2StandIn } from '../../ssh-set-image/test/ec2-stand-in.js';
+import {
+  type Ec2StandIn,
+  startEc2StandIn,
+  unreachableEc2Node,
+} from '../../ssh-set-image/test/ec2-stand-in.js';
 
 // The bundle loads the EC2 client from a chunk of its own only when an EC2 input asks for it: this runs
 // that path in the committed bundle under each Node the action may meet. No SSH server is needed: the
@@ -28,26 +32,8 @@ afterAll(async () => {
 describe('rollout-wait bundle on EC2 inputs (EC2 stand-in)', () => {
   it.each(NODE_RUNTIMES)('finds the node by instance id under %s', async (node) => {
     ec2.calls.length = 0;
-    const { main } = await runBundledAction({
-      actionDir,
-      node,
-      inputs: {
-        namespace: 'shop',
-        deployment: 'metrics-api',
-        'ec2-instance-id': instanceId,
-        port: '1',
-        user: 'deploy',
-        'private-key': privateKey,
-        'insecure-trust-on-first-use': 'true',
-        'connect-attempts': '1',
-      },
-      env: {
-        AWS_ENDPOINT_URL_EC2: ec2.url,
-        AWS_REGION: 'eu-central-1',
-        AWS_ACCESS_KEY_ID: 'AKIASTANDIN000000000',
-        AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
-      },
-    });
+    const target = unreachableEc2Node(ec2, instanceId, privateKey);
+    const { main } = await runBundledAction({ actionDir, node, ...target });
     expect(main.stdout).toContain(`EC2: instance ${instanceId} is ${instanceId} at 127.0.0.1`);
     expect(main.exitCode).toBe(1);
     expect(main.errors.join('\n')).toContain('127.0.0.1:1');

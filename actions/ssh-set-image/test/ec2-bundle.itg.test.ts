@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_RUNTIMES, repoRoot } from '../../../test/harness/paths.js';
 import { runBundledAction } from '../../../test/harness/run-bundle.js';
-import { type Ec2StandIn, startEc2StandIn } from './ec2-stand-in.js';
+import { type Ec2StandIn, startEc2StandIn, unreachableEc2Node } from './ec2-stand-in.js';
 
 // The bundles load the EC2 client from a chunk of their own only when an EC2 input asks for it: this runs
 // that path in the committed main and post bundles under each Node the action may meet. No SSH server is
@@ -29,28 +29,17 @@ describe('ssh-set-image bundle on EC2 inputs (EC2 stand-in)', () => {
   it.each(NODE_RUNTIMES)('finds the node, opens the rule and removes it in post under %s', async (node) => {
     ec2.calls.length = 0;
     ec2.authorize = 'create';
+    const { inputs, env } = unreachableEc2Node(ec2, instanceId, privateKey);
     const { main, post } = await runBundledAction({
       actionDir,
       node,
       inputs: {
-        namespace: 'shop',
-        deployment: 'metrics-api',
+        ...inputs,
         image: `127.0.0.1:1/metrics-api@sha256:${'1'.repeat(64)}`,
-        'ec2-instance-id': instanceId,
         'temporary-ingress': 'true',
         'runner-ip': '127.0.0.1',
-        port: '1',
-        user: 'deploy',
-        'private-key': privateKey,
-        'insecure-trust-on-first-use': 'true',
-        'connect-attempts': '1',
       },
-      env: {
-        AWS_ENDPOINT_URL_EC2: ec2.url,
-        AWS_REGION: 'eu-central-1',
-        AWS_ACCESS_KEY_ID: 'AKIASTANDIN000000000',
-        AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
-      },
+      env,
     });
     expect(main.stdout).toContain(`EC2: instance ${instanceId} is ${instanceId} at 127.0.0.1`);
     expect(main.exitCode).toBe(1);

@@ -76,3 +76,28 @@ export async function startEc2StandIn(groupId: string, instanceId: string): Prom
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 }
+
+/**
+ * Inputs and environment for a bundle that finds its node through the stand-in and then fails to connect:
+ * the node is reported at 127.0.0.1 and port 1 refuses, so no SSH server is needed.
+ */
+export function unreachableEc2Node(ec2: Ec2StandIn, instanceId: string, privateKey: string) {
+  return {
+    inputs: {
+      namespace: 'shop',
+      deployment: 'metrics-api',
+      'ec2-instance-id': instanceId,
+      port: '1',
+      user: 'deploy',
+      'private-key': privateKey,
+      'insecure-trust-on-first-use': 'true',
+      'connect-attempts': '1',
+    },
+    env: {
+      AWS_ENDPOINT_URL_EC2: ec2.url,
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'AKIASTANDIN000000000',
+      AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
+    },
+  };
+}
