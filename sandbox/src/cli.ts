@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { formatEndpoints } from './endpoints.js';
 import { components, parseComponents, sandboxDown, sandboxStatus, sandboxUp } from './sandbox.js';
 
-const usage = `usage: npm run sandbox -- up [COMPONENT…] [--json]   start components (default: all) unless running
+const usage = `usage: npm run sandbox -- up [COMPONENT…] [--json] [--kubeconfig FILE]
+                                             start components (default: all) unless running; with
+                                             --kubeconfig (or KUBECONFIG), use that cluster instead of
+                                             building and starting Kubernetes (kind, k3d, k3s)
        npm run sandbox -- down                      stop everything the sandbox started
        npm run sandbox -- status [--json]           what runs, and its endpoints
 components: ${components.join(', ')}; state directory: $SANDBOX_DIR, default .state/sandbox`;
@@ -11,7 +14,11 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help) {
@@ -20,7 +27,10 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'up': {
-      const endpoints = await sandboxUp(rest.length > 0 ? parseComponents(rest) : components);
+      const kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG;
+      const endpoints = await sandboxUp(rest.length > 0 ? parseComponents(rest) : components, {
+        ...(kubeconfig !== undefined && kubeconfig !== '' && { kubeconfig }),
+      });
       console.log(values.json ? JSON.stringify(endpoints, null, 2) : formatEndpoints(endpoints));
       return;
     }

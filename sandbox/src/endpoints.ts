@@ -6,7 +6,15 @@ export interface SandboxEndpoints {
   stateDir: string;
   docker?: { host: string; startedBySandbox: boolean };
   registry?: { url: string; address: string; username: string; credentialsFile: string };
-  kube?: { url: string; kubeconfig: string; announced: Record<string, unknown> };
+  kube?: {
+    url: string;
+    /** The cluster admin's kubeconfig on this machine (the deploy user's is `ssh.kubeconfig`). */
+    kubeconfig: string;
+    /** The Kubernetes release of the API server and the node. */
+    version: string;
+    /** True when the cluster is the user's own (`up --kubeconfig`), which the sandbox neither built nor runs. */
+    external: boolean;
+  };
   ssh?: {
     host: string;
     /** The port clients use: the SSH gate's, whose connections `cutSshSessions()` can drop. */
@@ -21,15 +29,9 @@ export interface SandboxEndpoints {
     /** sshd's own port, behind the gate: for tests that must bypass the gate. */
     sshdPort: number;
   };
-  /** Components that cannot run here yet, with the reason. */
-  unavailable: Record<string, string>;
 }
 
-export function endpointsOf(
-  state: SandboxState,
-  stateDir: string,
-  unavailable: Record<string, string> = {},
-): SandboxEndpoints {
+export function endpointsOf(state: SandboxState, stateDir: string): SandboxEndpoints {
   const { docker, registry, kube, ssh } = state;
   return {
     stateDir,
@@ -42,7 +44,9 @@ export function endpointsOf(
         credentialsFile: registry.credentialsFile,
       },
     }),
-    ...(kube && { kube: { url: kube.url, kubeconfig: kube.kubeconfig, announced: kube.announced } }),
+    ...(kube && {
+      kube: { url: kube.url, kubeconfig: kube.kubeconfig, version: kube.version, external: kube.external },
+    }),
     ...(ssh && {
       ssh: {
         host: loopback,
@@ -56,7 +60,6 @@ export function endpointsOf(
         sshdPort: ssh.sshdPort,
       },
     }),
-    unavailable,
   };
 }
 
@@ -79,9 +82,12 @@ export function formatEndpoints(endpoints: SandboxEndpoints): string {
     );
   }
   if (kube) {
-    lines.push('kube (Kubernetes API stand-in):', `  url: ${kube.url}`, `  KUBECONFIG=${kube.kubeconfig}`);
-    for (const [key, value] of Object.entries(kube.announced))
-      lines.push(`  ${key}: ${JSON.stringify(value)}`);
+    lines.push(
+      kube.external ? 'kube (your cluster):' : 'kube (Kubernetes, built from sandbox/cluster):',
+      `  version: ${kube.version}`,
+      `  url: ${kube.url}`,
+      `  KUBECONFIG=${kube.kubeconfig}`,
+    );
   }
   if (ssh) {
     lines.push(
@@ -95,9 +101,6 @@ export function formatEndpoints(endpoints: SandboxEndpoints): string {
       `  host key fingerprint: ${ssh.hostKeyFingerprint}`,
       `  KUBECONFIG there: ${ssh.kubeconfig}`,
     );
-  }
-  for (const [component, reason] of Object.entries(endpoints.unavailable)) {
-    lines.push(`${component}: not available (${reason})`);
   }
   if (!docker && !registry && !kube && !ssh) lines.push('nothing is running');
   return `${lines.join('\n')}\n`;

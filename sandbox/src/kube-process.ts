@@ -1,89 +1,63 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { isOurProcess, startDaemonLogging, stopProcess, waitFor } from './exec.js';
-import { removeKubeconfig, writeKubeconfig } from './kubeconfig.js';
-import { repoRoot, sandboxDir, sandboxPath } from './paths.js';
-import { freeLoopbackPort, portAnswers } from './ports.js';
+import { existsSync } from 'node:fs';
+import { run } from './exec.js';
+import { type ClusterRecord, clusterIsHealthy, startCluster, stopCluster } from './cluster/cluster.js';
+import { sandboxSubdir } from './paths.js';
+import { installExternalDeployUser } from './cluster/external.js';
 import { kubeconfigPath } from './ssh-host.js';
 import { deployUser } from './ssh-user.js';
-import type { KubeRecord, Starter } from './state.js';
+import type { KubeRecord, RegistryRecord, Starter } from './state.js';
 
 /**
- * The Kubernetes API stand-in is its own program (sandbox/src/kube/main.ts). The contract: it is started
- * with `--port --state-dir --docker-host`, writes `<state-dir>/kube/ready.json` = `{"url", "pid", …}` once
- * it serves, and on SIGTERM stops every container it started before it exits.
+ * The sandbox's Kubernetes: the real upstream cluster built from sandbox/cluster (etcd, control plane,
+ * containerd, kubelet, metrics-server), or a cluster the user already has (kind, k3d, k3s), named by its
+ * kubeconfig, on which the sandbox only installs the deploy user's RBAC.
  */
-export const kubeMain = join(repoRoot, 'sandbox', 'src', 'kube', 'main.ts');
-
-export function kubeIsAvailable(): boolean {
-  return existsSync(kubeMain);
-}
-
-interface ReadyAnnouncement {
-  url: string;
-  pid: number;
-  [key: string]: unknown;
-}
-
-function readAnnouncement(file: string): ReadyAnnouncement | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as ReadyAnnouncement;
-    return typeof parsed.url === 'string' && typeof parsed.pid === 'number' ? parsed : undefined;
-  } catch {
-    return undefined; // still being written
+export async function startKube(
+  previous: KubeRecord | undefined,
+  registry: RegistryRecord,
+  startedBy: Starter,
+  options: { externalKubeconfig?: string; log?: (line: string) => void } = {},
+): Promise<KubeRecord> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const deployKubeconfig = kubeconfigPath();
+  if (options.externalKubeconfig) {
+    return installExternalDeployUser(options.externalKubeconfig, deployKubeconfig, deployUser, startedBy);
   }
+  const cluster = await startCluster(
+    previous && !previous.external ? previous : undefined,
+    {
+      dir: sandboxSubdir('cluster'),
+      registryAddress: `127.0.0.1:${registry.port}`,
+      registryCredentialsFile: registry.credentialsFile,
+      deployKubeconfig,
+      deployUser,
+      log,
+    },
+    startedBy,
+  );
+  return { ...cluster, external: false, deployKubeconfig };
 }
 
 export async function kubeIsHealthy(record: KubeRecord): Promise<boolean> {
-  return isOurProcess(record.pid, kubeMain) && (await portAnswers(record.port));
+  if (!record.external) return clusterIsHealthy(record as ClusterRecord);
+  if (!existsSync(record.kubeconfig)) return false;
+  try {
+    await run('kubectl', ['--kubeconfig', record.kubeconfig, 'get', '--raw', '/readyz'], { timeoutMs: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-export async function startKube(
-  previous: KubeRecord | undefined,
-  dockerHost: string,
-  startedBy: Starter,
-): Promise<KubeRecord> {
-  if (!kubeIsAvailable()) throw new Error(`the Kubernetes API stand-in ${kubeMain} does not exist yet`);
-  const port = await freeLoopbackPort(previous?.port);
-  const readyFile = sandboxPath('kube', 'ready.json');
-  rmSync(readyFile, { force: true });
-  const log = sandboxPath('kube', 'process.log');
-  const pid = startDaemonLogging(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      kubeMain,
-      '--port',
-      String(port),
-      '--state-dir',
-      sandboxDir(),
-      '--docker-host',
-      dockerHost,
-    ],
-    log,
-    { cwd: repoRoot, env: { ...process.env, DOCKER_HOST: dockerHost } },
-  );
-  let announced: ReadyAnnouncement | undefined;
-  await waitFor(
-    `the Kubernetes API stand-in to write ${readyFile} (log: ${log})`,
-    async () => {
-      announced = readAnnouncement(readyFile);
-      return announced !== undefined;
-    },
-    60_000,
-    pid,
-  );
-  const { url, pid: _announcedPid, ...rest } = announced!;
-  const kubeconfig = kubeconfigPath();
-  await writeKubeconfig(kubeconfig, url, deployUser);
-  return { pid, port, url, kubeconfig, announced: rest, startedBy };
-}
-
-/** SIGTERM lets the stand-in remove its pod containers; it gets time for that before a SIGKILL. */
+/** Stops what the sandbox started; a cluster the user brought is left as it is. */
 export async function stopKube(record: KubeRecord): Promise<void> {
-  if (isOurProcess(record.pid, kubeMain)) await stopProcess(record.pid, 60_000);
-  removeKubeconfig(record.kubeconfig);
-  rmSync(sandboxPath('kube', 'ready.json'), { force: true });
+  if (!record.external) await stopCluster(record as ClusterRecord);
+}
+
+/** The server and node versions a kubeconfig's cluster reports, for `status` and the demo. */
+export async function kubeVersions(kubectl: string, kubeconfig: string): Promise<{ server: string; node: string }> {
+  const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'version', '--output=json'], { timeoutMs: 20_000 });
+  const server = (JSON.parse(stdout) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion ?? 'unknown';
+  const nodes = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'nodes', '--output=jsonpath={.items[*].status.nodeInfo.kubeletVersion}'], { timeoutMs: 20_000 });
+  return { server, node: nodes.stdout.trim() || 'no node' };
 }

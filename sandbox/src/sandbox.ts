@@ -1,8 +1,8 @@
 import { dockerEngineAnswers, ensureDockerEngine, stopDockerEngine } from './docker-engine.js';
 import { endpointsOf, type SandboxEndpoints } from './endpoints.js';
 import { withFileLock } from './file-lock.js';
-import { kubeIsAvailable, kubeIsHealthy, kubeMain, startKube, stopKube } from './kube-process.js';
-import { repoRoot, sandboxDir, sandboxPath } from './paths.js';
+import { kubeIsHealthy, startKube, stopKube } from './kube-process.js';
+import { sandboxDir, sandboxPath } from './paths.js';
 import { registryIsHealthy, startRegistry, stopRegistry } from './registry.js';
 import { cutSshConnections } from './ssh-gate-control.js';
 import { sshHostIsHealthy, startSshHost, stopSshHost } from './ssh-host.js';
@@ -20,6 +20,10 @@ export { type Component, components, type SandboxEndpoints, type Starter };
 export interface UpOptions {
   /** `user` (default) keeps the components until `down`; `tests` lets the test run's teardown stop them. */
   startedBy?: Starter;
+  /** A cluster of the user's own (kind, k3d, k3s): used instead of building and starting one. */
+  kubeconfig?: string;
+  /** Where progress lines go (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export interface DownOptions {
@@ -27,16 +31,12 @@ export interface DownOptions {
   startedBy?: Starter;
 }
 
-// The Kubernetes API stand-in runs its pods on the Docker engine.
-const dependencies: Record<Component, Component[]> = { docker: [], registry: [], kube: ['docker'], ssh: [] };
+// The cluster's kubelet pulls from the registry, with credentials its provider reads from it.
+const dependencies: Record<Component, Component[]> = { docker: [], registry: [], kube: ['registry'], ssh: [] };
 
 /** Runs `fn` holding the sandbox's lock: one up or down at a time, across processes. */
 export function withSandboxLock<T>(fn: () => Promise<T>): Promise<T> {
   return withFileLock(sandboxPath('sandbox.lock'), fn);
-}
-
-function unavailableComponents(): Record<string, string> {
-  return kubeIsAvailable() ? {} : { kube: `${kubeMain.slice(repoRoot.length + 1)} does not exist yet` };
 }
 
 export function parseComponents(names: readonly string[]): Component[] {
@@ -78,6 +78,7 @@ async function start(
   previous: SandboxState,
   component: Component,
   startedBy: Starter,
+  options: UpOptions,
 ): Promise<void> {
   switch (component) {
     case 'docker': {
@@ -89,10 +90,14 @@ async function start(
       state.registry = await startRegistry(previous.registry, startedBy);
       return;
     case 'kube':
-      state.kube = await startKube(previous.kube, state.docker!.host, startedBy);
+      state.kube = await startKube(previous.kube, state.registry!, startedBy, {
+        ...(options.kubeconfig !== undefined && { externalKubeconfig: options.kubeconfig }),
+        ...(options.log !== undefined && { log: options.log }),
+      });
       return;
     case 'ssh':
-      state.ssh = await startSshHost(previous.ssh, startedBy);
+      // The node's kubectl is the cluster's own release when the sandbox built it.
+      state.ssh = await startSshHost(previous.ssh, startedBy, state.kube?.external === false ? state.kube.binaries.kubectlDir : undefined);
       return;
   }
 }
@@ -107,8 +112,7 @@ async function stop(state: SandboxState, component: Component): Promise<void> {
 
 /**
  * Brings up the given components (and what they need) unless they already run; idempotent, and safe to
- * call from several processes at once. The Kubernetes API stand-in is skipped, and listed under
- * `unavailable`, while its program does not exist.
+ * call from several processes at once.
  */
 export async function sandboxUp(
   wanted: readonly Component[] = components,
@@ -117,10 +121,9 @@ export async function sandboxUp(
   const startedBy = options.startedBy ?? 'user';
   return withSandboxLock(async () => {
     const state = readState();
-    const unavailable = unavailableComponents();
     const all = withDependencies(wanted);
     for (const component of components) {
-      if (!all.has(component) || component in unavailable) continue;
+      if (!all.has(component)) continue;
       const record = state[component];
       if (record && (await isHealthy(state, component))) {
         // A person who asks for a component takes it over from a test run, so teardown leaves it up.
@@ -131,13 +134,13 @@ export async function sandboxUp(
       const previous = { ...state };
       if (record) await stop(state, component);
       try {
-        await start(state, previous, component, startedBy);
+        await start(state, previous, component, startedBy, options);
       } finally {
         writeState(state);
       }
     }
     writeState(state);
-    return endpointsOf(state, sandboxDir(), unavailable);
+    return endpointsOf(state, sandboxDir());
   });
 }
 
@@ -176,7 +179,7 @@ export async function sandboxStatus(): Promise<SandboxStatus> {
       Object.assign(running, { [component]: state[component] });
     } else health[component] = 'failed';
   }
-  return { components: health, endpoints: endpointsOf(running, sandboxDir(), unavailableComponents()) };
+  return { components: health, endpoints: endpointsOf(running, sandboxDir()) };
 }
 
 /** The endpoints of the components that run now. */
@@ -191,8 +194,7 @@ export function requireComponents<C extends Component>(
 ): SandboxEndpoints & Required<Pick<SandboxEndpoints, C>> {
   for (const component of wanted) {
     if (!endpoints[component]) {
-      const reason = endpoints.unavailable[component] ?? 'it did not come up';
-      throw new Error(`the sandbox has no ${component}: ${reason}`);
+      throw new Error(`the sandbox has no ${component}: it did not come up (npm run sandbox -- status)`);
     }
   }
   return endpoints as SandboxEndpoints & Required<Pick<SandboxEndpoints, C>>;

@@ -9,7 +9,7 @@ import { ensureEd25519Key, knownHostsLine, sha256Fingerprint } from './ssh-keys.
 import { ensureDeployUser } from './ssh-user.js';
 import type { SshRecord, Starter } from './state.js';
 
-/** Where the kubeconfig for the Kubernetes API stand-in lives; the SSH host's sessions point at it. */
+/** Where the deploy user's kubeconfig lives; the SSH host's sessions point at it. */
 export function kubeconfigPath(): string {
   return sandboxPath('kubeconfig');
 }
@@ -89,7 +89,11 @@ export async function sshHostIsHealthy(record: SshRecord): Promise<boolean> {
  * Starts OpenSSH sshd on 127.0.0.1 with its own ed25519 host key and an authorized deploy key, and the SSH
  * gate in front of it (ssh-gate.ts): clients connect to the gate's port, whose connections tests can cut.
  */
-export async function startSshHost(previous: SshRecord | undefined, startedBy: Starter): Promise<SshRecord> {
+export async function startSshHost(
+  previous: SshRecord | undefined,
+  startedBy: Starter,
+  kubectlDir: string = directoryOnPath('kubectl'),
+): Promise<SshRecord> {
   const dir = sandboxSubdir('ssh');
   chmodSync(dir, 0o700);
   const account = await ensureDeployUser();
@@ -120,7 +124,7 @@ export async function startSshHost(previous: SshRecord | undefined, startedBy: S
       authorizedKeysFile,
       user: account.name,
       kubeconfig,
-      kubectlDir: directoryOnPath('kubectl'),
+      kubectlDir,
     }),
   );
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation directory

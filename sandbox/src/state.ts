@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { ClusterRecord } from './cluster/cluster.js';
 import { sandboxPath } from './paths.js';
 import { writePrivateFile } from './private-files.js';
 
@@ -27,13 +28,22 @@ export interface RegistryRecord {
   startedBy: Starter;
 }
 
-export interface KubeRecord {
-  pid: number;
-  port: number;
+/** The cluster the sandbox built and started (external: false) or one the user brought. */
+export type KubeRecord = OwnClusterRecord | ExternalKubeRecord;
+
+export interface OwnClusterRecord extends ClusterRecord {
+  external: false;
+  /** The deploy user's kubeconfig (its service-account token), read by the SSH host's sessions. */
+  deployKubeconfig: string;
+}
+
+export interface ExternalKubeRecord {
+  external: true;
   url: string;
+  /** The user's own kubeconfig, as given to `up --kubeconfig` (or KUBECONFIG). */
   kubeconfig: string;
-  /** Whatever else the stand-in announced in its ready.json (service proxy ports, for example). */
-  announced: Record<string, unknown>;
+  version: string;
+  deployKubeconfig: string;
   startedBy: Starter;
 }
 
