@@ -14,6 +14,8 @@ export interface SandboxEndpoints {
     version: string;
     /** True when the cluster is the user's own (`up --kubeconfig`), which the sandbox neither built nor runs. */
     external: boolean;
+    /** `kubectl proxy` on loopback: Services are reached through the API server's service proxy. */
+    proxyUrl: string;
   };
   ssh?: {
     host: string;
@@ -45,7 +47,13 @@ export function endpointsOf(state: SandboxState, stateDir: string): SandboxEndpo
       },
     }),
     ...(kube && {
-      kube: { url: kube.url, kubeconfig: kube.kubeconfig, version: kube.version, external: kube.external },
+      kube: {
+        url: kube.url,
+        kubeconfig: kube.kubeconfig,
+        version: kube.version,
+        external: kube.external,
+        proxyUrl: `http://${loopback}:${kube.proxy.port}`,
+      },
     }),
     ...(ssh && {
       ssh: {
@@ -87,6 +95,7 @@ export function formatEndpoints(endpoints: SandboxEndpoints): string {
       `  version: ${kube.version}`,
       `  url: ${kube.url}`,
       `  KUBECONFIG=${kube.kubeconfig}`,
+      `  services through kubectl proxy: ${kube.proxyUrl}/api/v1/namespaces/NAMESPACE/services/NAME:PORT/proxy/`,
     );
   }
   if (ssh) {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { run } from './exec.js';
-import { type ClusterRecord, clusterIsHealthy, startCluster, stopCluster } from './cluster/cluster.js';
-import { sandboxSubdir } from './paths.js';
+import { clusterIsHealthy, startCluster, stopCluster } from './cluster/cluster.js';
 import { installExternalDeployUser } from './cluster/external.js';
+import { run } from './exec.js';
+import { kubectlProxyIsHealthy, startKubectlProxy, stopKubectlProxy } from './kubectl-proxy.js';
+import { sandboxSubdir } from './paths.js';
 import { kubeconfigPath } from './ssh-host.js';
 import { deployUser } from './ssh-user.js';
 import type { KubeRecord, RegistryRecord, Starter } from './state.js';
@@ -20,8 +21,16 @@ export async function startKube(
 ): Promise<KubeRecord> {
   const log = options.log ?? ((line: string) => console.error(line));
   const deployKubeconfig = kubeconfigPath();
+  const logDir = sandboxSubdir('cluster', 'logs');
   if (options.externalKubeconfig) {
-    return installExternalDeployUser(options.externalKubeconfig, deployKubeconfig, deployUser, startedBy);
+    const external = await installExternalDeployUser(
+      options.externalKubeconfig,
+      deployKubeconfig,
+      deployUser,
+      startedBy,
+    );
+    const proxy = await startKubectlProxy(['kubectl'], external.kubeconfig, logDir, previous?.proxy.port);
+    return { ...external, proxy };
   }
   const cluster = await startCluster(
     previous && !previous.external ? previous : undefined,
@@ -35,14 +44,26 @@ export async function startKube(
     },
     startedBy,
   );
-  return { ...cluster, external: false, deployKubeconfig };
+  const proxy = await startKubectlProxy(
+    [cluster.binaries.main, 'kubectl'],
+    cluster.kubeconfig,
+    logDir,
+    previous?.proxy.port,
+  ).catch(async (error: unknown) => {
+    await stopCluster(cluster);
+    throw error;
+  });
+  return { ...cluster, external: false, deployKubeconfig, proxy };
 }
 
 export async function kubeIsHealthy(record: KubeRecord): Promise<boolean> {
-  if (!record.external) return clusterIsHealthy(record as ClusterRecord);
+  if (!(await kubectlProxyIsHealthy(record.proxy))) return false;
+  if (!record.external) return clusterIsHealthy(record);
   if (!existsSync(record.kubeconfig)) return false;
   try {
-    await run('kubectl', ['--kubeconfig', record.kubeconfig, 'get', '--raw', '/readyz'], { timeoutMs: 10_000 });
+    await run('kubectl', ['--kubeconfig', record.kubeconfig, 'get', '--raw', '/readyz'], {
+      timeoutMs: 10_000,
+    });
     return true;
   } catch {
     return false;
@@ -51,13 +72,31 @@ export async function kubeIsHealthy(record: KubeRecord): Promise<boolean> {
 
 /** Stops what the sandbox started; a cluster the user brought is left as it is. */
 export async function stopKube(record: KubeRecord): Promise<void> {
-  if (!record.external) await stopCluster(record as ClusterRecord);
+  if (record.proxy) await stopKubectlProxy(record.proxy);
+  if (!record.external) await stopCluster(record);
 }
 
 /** The server and node versions a kubeconfig's cluster reports, for `status` and the demo. */
-export async function kubeVersions(kubectl: string, kubeconfig: string): Promise<{ server: string; node: string }> {
-  const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'version', '--output=json'], { timeoutMs: 20_000 });
-  const server = (JSON.parse(stdout) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion ?? 'unknown';
-  const nodes = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'nodes', '--output=jsonpath={.items[*].status.nodeInfo.kubeletVersion}'], { timeoutMs: 20_000 });
+export async function kubeVersions(
+  kubectl: string,
+  kubeconfig: string,
+): Promise<{ server: string; node: string }> {
+  const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'version', '--output=json'], {
+    timeoutMs: 20_000,
+  });
+  const server =
+    (JSON.parse(stdout) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion ??
+    'unknown';
+  const nodes = await run(
+    kubectl,
+    [
+      '--kubeconfig',
+      kubeconfig,
+      'get',
+      'nodes',
+      '--output=jsonpath={.items[*].status.nodeInfo.kubeletVersion}',
+    ],
+    { timeoutMs: 20_000 },
+  );
   return { server, node: nodes.stdout.trim() || 'no node' };
 }

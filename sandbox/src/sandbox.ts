@@ -32,7 +32,12 @@ export interface DownOptions {
 }
 
 // The cluster's kubelet pulls from the registry, with credentials its provider reads from it.
-const dependencies: Record<Component, Component[]> = { docker: [], registry: [], kube: ['registry'], ssh: [] };
+const dependencies: Record<Component, Component[]> = {
+  docker: [],
+  registry: [],
+  kube: ['registry'],
+  ssh: [],
+};
 
 /** Runs `fn` holding the sandbox's lock: one up or down at a time, across processes. */
 export function withSandboxLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -97,7 +102,11 @@ async function start(
       return;
     case 'ssh':
       // The node's kubectl is the cluster's own release when the sandbox built it.
-      state.ssh = await startSshHost(previous.ssh, startedBy, state.kube?.external === false ? state.kube.binaries.kubectlDir : undefined);
+      state.ssh = await startSshHost(
+        previous.ssh,
+        startedBy,
+        state.kube?.external === false ? state.kube.binaries.kubectlDir : undefined,
+      );
       return;
   }
 }

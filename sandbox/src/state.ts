@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ClusterRecord } from './cluster/cluster.js';
+import type { KubectlProxyRecord } from './kubectl-proxy.js';
 import { sandboxPath } from './paths.js';
 import { writePrivateFile } from './private-files.js';
 
@@ -35,6 +36,7 @@ export interface OwnClusterRecord extends ClusterRecord {
   external: false;
   /** The deploy user's kubeconfig (its service-account token), read by the SSH host's sessions. */
   deployKubeconfig: string;
+  proxy: KubectlProxyRecord;
 }
 
 export interface ExternalKubeRecord {
@@ -44,6 +46,7 @@ export interface ExternalKubeRecord {
   kubeconfig: string;
   version: string;
   deployKubeconfig: string;
+  proxy: KubectlProxyRecord;
   startedBy: Starter;
 }
 

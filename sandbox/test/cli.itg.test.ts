@@ -43,8 +43,8 @@ function state(): SandboxState {
 }
 
 function recordedPids(): number[] {
-  const { registry, ssh, kube } = state();
-  return [registry?.pid, ssh?.sshdPid, ssh?.gatePid, kube?.pid].filter((pid) => pid !== undefined);
+  const { registry, ssh } = state();
+  return [registry?.pid, ssh?.sshdPid, ssh?.gatePid].filter((pid) => pid !== undefined);
 }
 
 describe('npm run sandbox', () => {
@@ -93,34 +93,15 @@ describe('npm run sandbox', () => {
     expect(after.registry?.address).toBe(`127.0.0.1:${before.port}`);
   });
 
-  it('brings up the Kubernetes API stand-in, which kubectl reaches here and on the SSH host', async () => {
-    const endpoints = await sandboxJson(['up', 'kube', 'ssh']);
-    expect(endpoints.kube?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(statSync(endpoints.kube!.kubeconfig).mode & 0o777).toBe(0o600);
-    const local = await run('kubectl', [
-      '--kubeconfig',
-      endpoints.kube!.kubeconfig,
-      'get',
-      'namespace',
-      'default',
-      '-o',
-      'name',
-    ]);
-    expect(local.stdout.trim()).toBe('namespace/default');
-    const remote = await run('ssh', sshArgs(endpoints.ssh!, 'kubectl get namespace default -o name'));
-    expect(remote.stdout.trim()).toBe('namespace/default');
-  });
-
   it('down stops everything it started and leaves no process, port or authorized key behind', async () => {
     const pids = recordedPids();
-    const { registry, ssh, kube } = state();
+    const { registry, ssh } = state();
     await sandbox(['down']);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
-    for (const port of [registry!.port, ssh!.gatePort, ssh!.sshdPort, kube!.port]) {
+    for (const port of [registry!.port, ssh!.gatePort, ssh!.sshdPort]) {
       expect(await portAnswers(port)).toBe(false);
     }
     expect(existsSync(ssh!.authorizedKeysFile)).toBe(false);
-    expect(existsSync(kube!.kubeconfig)).toBe(false);
     const status = await sandboxJson<{ components: Record<string, string> }>(['status']);
     expect(status.components).toEqual({ docker: 'down', registry: 'down', kube: 'down', ssh: 'down' });
     await sandbox(['down']); // and a second down is harmless

@@ -53,17 +53,29 @@ describe('formatEndpoints', () => {
       username: 'u',
       credentialsFile: '/c',
     },
-    unavailable: { kube: 'sandbox/src/kube/main.ts does not exist yet' },
+    kube: {
+      url: 'https://127.0.0.1:6443',
+      kubeconfig: '/k',
+      version: 'v1.36.3',
+      external: false,
+      proxyUrl: 'http://127.0.0.1:8001',
+    },
   };
 
-  it('prints each endpoint and why a component is unavailable', () => {
+  it('prints each endpoint, and which Kubernetes runs', () => {
     const text = formatEndpoints(endpoints);
     expect(text).toContain('  url: http://127.0.0.1:5000\n');
     expect(text).toContain('  credentials file: /c\n');
-    expect(text).toContain('kube: not available (sandbox/src/kube/main.ts does not exist yet)');
+    expect(text).toContain('kube (Kubernetes, built from sandbox/cluster):\n  version: v1.36.3\n');
+    expect(text).toContain('http://127.0.0.1:8001/api/v1/namespaces/NAMESPACE/services/NAME:PORT/proxy/');
+  });
+
+  it('names a cluster the user brought as theirs', () => {
+    const text = formatEndpoints({ ...endpoints, kube: { ...endpoints.kube!, external: true } });
+    expect(text).toContain('kube (your cluster):');
   });
 
   it('says when nothing runs', () => {
-    expect(formatEndpoints({ stateDir: '/state', unavailable: {} })).toContain('nothing is running');
+    expect(formatEndpoints({ stateDir: '/state' })).toContain('nothing is running');
   });
 });

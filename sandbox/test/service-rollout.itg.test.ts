@@ -6,21 +6,22 @@ import { buildServiceBundle } from '../../service/test/support/service-process.j
 import { ensureNodeBaseImage } from '../src/base-image.js';
 import { dockerEnv } from '../src/docker-engine.js';
 import { run } from '../src/exec.js';
-import { podPortAnnotation } from '../src/kube/runtime/pod-worker.js';
+import { serviceProxyUrl } from '../src/kubectl-proxy.js';
 import { repoRoot } from '../src/paths.js';
 import { useSandbox } from '../src/testing.js';
-import { eventually, type KubeSandbox, startKubeSandbox } from './kube-harness.js';
+import { type ClusterClient, clusterClient, eventually } from './cluster-client.js';
 import { startSteadyLoad } from './steady-load.js';
 
 /**
- * The real service image, pushed to the real registry, rolled out on the Kubernetes stand-in under
- * continuous requests through the Service's proxy port: with readiness on /ready, a preStop sleep and
- * maxUnavailable 0, not one request may fail.
+ * The real service image, pushed to the real registry, rolled out on the sandbox's real cluster under
+ * continuous requests through the API server's service proxy: with readiness on /ready, a preStop sleep
+ * and maxUnavailable 0, not one request may fail. The kubelet pulls with its credential provider.
  */
 const namespace = `service-rollout-${process.pid}`;
 const ns = ['-n', namespace];
 const releases = ['a', 'b'] as const;
-let kube: KubeSandbox;
+let kube: ClusterClient;
+let proxyPort: number;
 let env: NodeJS.ProcessEnv;
 let dockerConfig: string;
 let images: Record<(typeof releases)[number], string>;
@@ -42,19 +43,22 @@ function deployment(image: string): string {
       template: {
         metadata: { labels: { 'app.kubernetes.io/name': 'metrics-api' } },
         spec: {
-          imagePullSecrets: [{ name: 'registry' }],
           // As k8s/base, scaled down for a test: preStop 2 s + the service's drain 5 s + margin.
           terminationGracePeriodSeconds: 10,
-          securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [
             {
               name: 'metrics-api',
               image,
-              // Every pod pulls from the registry with the pull secret, as on the cluster.
+              // Every pod pulls from the registry, with the node's credentials, as on the cluster.
               imagePullPolicy: 'Always',
               ports: [{ name: 'http', containerPort: 8000, protocol: 'TCP' }],
               env: [
-                { name: 'LISTEN_ADDRESS', value: '127.0.0.1' },
                 { name: 'SHUTDOWN_GRACE_SECONDS', value: '5' },
                 { name: 'LATENCY_TARGETS', value: '' },
               ],
@@ -145,20 +149,11 @@ async function deleteFromRegistry(image: string): Promise<void> {
     throw new Error(`deleting ${image} from the registry answered HTTP ${gone.status}`);
 }
 
-async function proxyUrl(): Promise<string> {
-  const svc = await eventually(
-    'the service proxy port',
-    () => kube.json([...ns, 'get', 'service', 'metrics-api']),
-    (s) => Boolean(s.metadata.annotations?.['sandbox.k8s-ship/proxy-ports']),
-  );
-  const port = JSON.parse(svc.metadata.annotations['sandbox.k8s-ship/proxy-ports'])['80'];
-  return `http://127.0.0.1:${port}/health`;
-}
-
 beforeAll(async () => {
-  const { registry } = await useSandbox(['registry']);
-  kube = await startKubeSandbox();
-  env = dockerEnv(kube.engine);
+  const { registry, docker, kube: cluster } = await useSandbox(['docker', 'registry', 'kube']);
+  kube = clusterClient(cluster.kubeconfig);
+  proxyPort = Number(new URL(cluster.proxyUrl).port);
+  env = dockerEnv(docker);
   await buildServiceBundle();
   const credentials = JSON.parse(readFileSync(registry.credentialsFile, 'utf8')) as {
     username: string;
@@ -183,17 +178,10 @@ beforeAll(async () => {
   registryUrl = registry.url;
   basicAuth = auth;
   const apply = (object: unknown) => kube.kubectl(['apply', '-f', '-'], JSON.stringify(object));
-  await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   await apply({
     apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'kubernetes.io/dockerconfigjson',
-    metadata: { name: 'registry', namespace },
-    data: {
-      '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { [registry.address]: { auth } } })).toString(
-        'base64',
-      ),
-    },
+    kind: 'Namespace',
+    metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
   });
   await apply({
     apiVersion: 'v1',
@@ -209,7 +197,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await kube?.stop();
+  await kube?.kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--timeout=120s']);
   if (dockerConfig) rmSync(dockerConfig, { recursive: true, force: true });
   if (images) {
     await run('docker', ['rmi', images.a, images.b], { env }).catch(() => undefined);
@@ -222,7 +210,7 @@ afterAll(async () => {
 
 describe('a rolling update of the service image through the service proxy', () => {
   it('completes with zero failed requests and leaves every pod on the new image', async () => {
-    const url = await proxyUrl();
+    const url = `${serviceProxyUrl(proxyPort, namespace, 'metrics-api', 'http')}/health`;
     const load = startSteadyLoad(url, {
       keepAliveWorkers: 2,
       freshWorkers: 2,
@@ -262,28 +250,31 @@ describe('a rolling update of the service image through the service proxy', () =
     expect(report.endedByBound).toBe(false);
     expect(report.succeeded).toBeGreaterThan(200);
 
-    const newImageId = (
-      await run('docker', ['image', 'inspect', '--format', '{{.Id}}', images.b], { env })
-    ).stdout.trim();
+    // The image the kubelet pulled is the one pushed: the registry's digest for the tag.
+    const pushedDigest = (
+      await run('docker', ['image', 'inspect', '--format', '{{index .RepoDigests 0}}', images.b], { env })
+    ).stdout
+      .trim()
+      .split('@')[1];
     const pods = await kube.json([...ns, 'get', 'pods']);
     expect(pods.items).toHaveLength(2);
+    const addresses = new Set<string>();
     for (const pod of pods.items) {
       expect(pod.status.containerStatuses[0]).toMatchObject({
         image: images.b,
-        imageID: newImageId,
         ready: true,
         state: { running: {} },
       });
+      expect(pod.status.containerStatuses[0].imageID).toMatch(new RegExp(`@${pushedDigest}$`));
+      // Each pod on its own address on the sandbox's bridge, the service on its own port 8000.
+      expect(pod.status.podIP).toMatch(/^10\.200\.0\.\d+$/);
+      addresses.add(pod.status.podIP);
+      const direct = await fetch(`http://${pod.status.podIP}:8000/health`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(direct.status).toBe(200);
     }
-    // The service binds every interface by default; in the sandbox its pod port must stay on loopback.
-    const listening = (await run('ss', ['-Hltn'])).stdout;
-    for (const pod of pods.items) {
-      const port = pod.metadata.annotations[podPortAnnotation];
-      const sockets = listening
-        .split('\n')
-        .filter((line) => line.trim().split(/\s+/)[3]?.endsWith(`:${port}`));
-      expect(sockets.map((line) => line.trim().split(/\s+/)[3])).toEqual([`127.0.0.1:${port}`]);
-    }
+    expect(addresses.size).toBe(2);
     const d = await kube.json([...ns, 'get', 'deployment', 'metrics-api']);
     expect(d.status).toMatchObject({ replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
     expect(d.status.observedGeneration).toBe(d.metadata.generation);

@@ -2,11 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteManifest } from '../../actions/build-push/test/registry-api.js';
-import {
-  bringUpSandbox,
-  provisionNodeCredentials,
-  type SandboxReady,
-} from '../../cli/src/demo/sandbox-setup.js';
+import { bringUpSandbox, type SandboxReady } from '../../cli/src/demo/sandbox-setup.js';
 import { type Shipment, shipOnSandbox } from '../../cli/src/demo/ship.js';
 import { ensureNodeBaseImage } from '../../sandbox/src/base-image.js';
 import { removeImagesLabelled, useSandbox } from '../../sandbox/src/testing.js';
@@ -55,8 +51,7 @@ export class E2eSandbox {
     // The lease first: what the run starts is stopped by its teardown.
     await useSandbox(['docker', 'registry', 'kube', 'ssh']);
     const ready = await bringUpSandbox('tests');
-    // The real overlays have no pull secret: the node pulls with its own login, as on AWS.
-    await provisionNodeCredentials(ready);
+    // The real overlays have no pull secret: the kubelet's credential provider logs in, as ECR's does on AWS.
     await ensureServiceBundle();
     const engine = { host: ready.endpoints.docker.host };
     const baseImages = {

@@ -71,7 +71,7 @@ describe('the pipeline end to end on the sandbox', () => {
       const deployment = await sandbox.kubectl.deployment(namespace, DEPLOYMENT);
       expect(deployment.spec.template.spec.containers[0]?.image).toBe(shipment.outputs['image-ref']);
       expect(deployment.status.availableReplicas).toBe(1);
-      const url = await serviceUrl(sandbox.ready.endpoints.kube.kubeconfig, namespace);
+      const url = serviceUrl(sandbox.ready.endpoints.kube.proxyUrl, namespace);
       expect(await get(`${url}/ready`)).toMatchObject({ status: 200 });
       const info = JSON.parse((await get(`${url}/info`)).body) as { environment?: string };
       expect(info.environment).toBe('preview');
@@ -193,7 +193,7 @@ describe('the pipeline end to end on the sandbox', () => {
         `k8s-ship-e2e/broken-runtime:${process.pid}`,
         sandbox.imageLabel,
       );
-      const url = await serviceUrl(sandbox.ready.endpoints.kube.kubeconfig, namespace());
+      const url = serviceUrl(sandbox.ready.endpoints.kube.proxyUrl, namespace());
       // Bounded: it stops by itself after 4 minutes or 40,000 requests, whichever comes first.
       const load = startSteadyLoad(`${url}/health`, {
         keepAliveWorkers: 2,

@@ -1,26 +1,13 @@
-import { proxyUrl } from '../../cli/src/demo/service-check.js';
+import { metricsApiUrl } from '../../cli/src/demo/service-check.js';
 
 export interface Answer {
   status: number;
   body: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * The Service's URL on the sandbox's service proxy (its loopback port for port 80, read with kubectl),
- * retried for a while: the proxy starts listening a moment after the Service exists.
- */
-export async function serviceUrl(kubeconfig: string, namespace: string, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await proxyUrl(kubeconfig, namespace, 'metrics-api');
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(500);
-    }
-  }
+/** The metrics-api Service's URL through the sandbox's `kubectl proxy` (the API server's service proxy). */
+export function serviceUrl(proxyUrl: string, namespace: string): string {
+  return metricsApiUrl(proxyUrl, namespace);
 }
 
 /** One GET through the service proxy, as a client of the Service would send it. */

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const endpoints = await sandboxUp(['docker', 'registry', 'ssh', 'kube'], { startedBy: 'tests' });
     const { ssh, registry, kube } = endpoints;
     if (!ssh || !registry || !kube)
-      throw new Error(`the sandbox could not bring up everything: ${JSON.stringify(endpoints.unavailable)}`);
+      throw new Error('the sandbox could not bring up everything (npm run sandbox -- status)');
     const sshInputs = {
       host: ssh.host,
       port: String(ssh.port),

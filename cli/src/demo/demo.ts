@@ -8,12 +8,7 @@ import type { Writer } from '../output.js';
 import type { CommandResult } from '../run-command.js';
 import { pipelinePhases } from './pipeline-phases.js';
 import { closingReport } from './report.js';
-import {
-  bringUpSandbox,
-  type DemoEndpoints,
-  provisionNodeCredentials,
-  type SandboxReady,
-} from './sandbox-setup.js';
+import { bringUpSandbox, type DemoEndpoints, type SandboxReady } from './sandbox-setup.js';
 import { askService, type ServiceAnswers } from './service-check.js';
 import { shipOnSandbox } from './ship.js';
 import { Timeline } from './timeline.js';
@@ -64,14 +59,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     await timeline.run(
       'sandbox',
-      'Sandbox: Docker engine, registry, Kubernetes API stand-in, SSH host',
+      'Sandbox: Docker engine, registry, Kubernetes, SSH host (the control-plane node)',
       async () => {
         ready = await bringUpSandbox(options.startedBy ?? 'user');
         result.endpoints = ready.endpoints;
-        const credentials = await provisionNodeCredentials(ready);
-        out.write(
-          `  node registry credentials (as the ECR credential provider on AWS): ${credentials}/config.json\n`,
-        );
+        out.write(`  Kubernetes ${ready.endpoints.kube.version}, ${ready.endpoints.kube.url}\n`);
         const reused = ready.reused.length > 0 ? `reused ${ready.reused.join(', ')}` : '';
         const started = ready.started.length > 0 ? `started ${ready.started.join(', ')}` : '';
         return [reused, started].filter(Boolean).join('; ');
@@ -110,8 +102,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     for (const phase of pipelinePhases(pipeline.result, pipeline.outputs)) timeline.add(phase);
     if (!pipeline.result.succeeded) throw new Error('the pipeline failed');
     const namespace = pipeline.outputs.namespace as string;
-    await timeline.run('check', 'Check: the service through the sandbox’s service proxy', async () => {
-      const answers = await askService(ready!.endpoints.kube.kubeconfig, namespace);
+    await timeline.run('check', 'Check: the service through the API server’s service proxy', async () => {
+      const answers = await askService(ready!.endpoints.kube.proxyUrl, namespace);
       result.answers = answers;
       out.write(`  GET ${answers.url}/health          ${JSON.stringify(answers.health)}\n`);
       out.write(`  GET ${answers.url}/info            ${JSON.stringify(answers.info)}\n`);

@@ -1,7 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../../sandbox/src/exec.js';
-import { nodeDockerConfigDir } from '../../../sandbox/src/kube/runtime/node-credentials.js';
 import {
   components,
   requireComponents,
@@ -39,35 +37,6 @@ export async function bringUpSandbox(startedBy: Starter): Promise<SandboxReady> 
     throw new Error(`the sandbox registry's credentials file ${file} has no password`);
   }
   return { endpoints, registryPassword: password, reused, started };
-}
-
-/**
- * Gives the sandbox's node credentials for its registry, as Ansible's node setup does on AWS (the ECR
- * credential provider): the real overlay has no imagePullSecret, so pods pull with the node's own login.
- * The password reaches docker on stdin only. Returns the folder of the node's config.json.
- */
-export async function provisionNodeCredentials(ready: SandboxReady): Promise<string> {
-  const { endpoints } = ready;
-  const dir = nodeDockerConfigDir(join(endpoints.stateDir, 'kube'));
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  await run(
-    'docker',
-    [
-      '--config',
-      dir,
-      'login',
-      '--username',
-      endpoints.registry.username,
-      '--password-stdin',
-      endpoints.registry.address,
-    ],
-    {
-      env: { ...process.env, DOCKER_HOST: endpoints.docker.host },
-      input: ready.registryPassword,
-      timeoutMs: 60_000,
-    },
-  );
-  return dir;
 }
 
 /** A folder whose `trivy` is the demo's stand-in, to put first on the actions' PATH. */

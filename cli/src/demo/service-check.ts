@@ -1,7 +1,4 @@
-import { run } from '../../../sandbox/src/exec.js';
-
-// The annotation the sandbox's service proxy puts on each Service: {"<service port>": <loopback port>}.
-const PROXY_PORTS = 'sandbox.k8s-ship/proxy-ports';
+import { serviceProxyUrl } from '../../../sandbox/src/kubectl-proxy.js';
 
 export interface ServiceAnswers {
   url: string;
@@ -12,29 +9,22 @@ export interface ServiceAnswers {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The service proxy's URL for port 80 of the Service, read with kubectl as a person would. */
-export async function proxyUrl(kubeconfig: string, namespace: string, service: string): Promise<string> {
-  const { stdout } = await run(
-    'kubectl',
-    ['get', 'service', service, '--namespace', namespace, '--output', 'json'],
-    { env: { ...process.env, KUBECONFIG: kubeconfig }, timeoutMs: 30_000 },
-  );
-  const annotations = (JSON.parse(stdout) as { metadata?: { annotations?: Record<string, string> } }).metadata
-    ?.annotations;
-  const port = JSON.parse(annotations?.[PROXY_PORTS] ?? '{}')['80'];
-  if (!Number.isInteger(port)) {
-    throw new Error(`the Service ${namespace}/${service} has no proxy port for port 80 yet (${PROXY_PORTS})`);
-  }
-  return `http://127.0.0.1:${port}`;
+/**
+ * The metrics-api Service's `http` port through the sandbox's `kubectl proxy` (the API server's service
+ * proxy sends each request to a ready endpoint), as a person reaches a ClusterIP Service from a laptop.
+ */
+export function metricsApiUrl(proxyUrl: string, namespace: string): string {
+  return serviceProxyUrl(Number(new URL(proxyUrl).port), namespace, 'metrics-api', 'http');
 }
 
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  if (!response.ok)
+    throw new Error(`GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   return response.json();
 }
 
-/** Retries `fn` until it succeeds or `timeoutMs` is over: the proxy listens a moment after the Service. */
+/** Retries `fn` until it succeeds or `timeoutMs` is over: endpoints follow the pods' readiness. */
 async function eventually<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -47,9 +37,9 @@ async function eventually<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T
   }
 }
 
-/** Asks the service, through the service proxy, for /health, /info and /metrics/system. */
-export async function askService(kubeconfig: string, namespace: string): Promise<ServiceAnswers> {
-  const url = await eventually(20_000, () => proxyUrl(kubeconfig, namespace, 'metrics-api'));
+/** Asks the service, through the API server's service proxy, for /health, /info and /metrics/system. */
+export async function askService(proxyUrl: string, namespace: string): Promise<ServiceAnswers> {
+  const url = metricsApiUrl(proxyUrl, namespace);
   const health = await eventually(20_000, () => getJson(`${url}/health`));
   const info = (await getJson(`${url}/info`)) as ServiceAnswers['info'];
   const system = await getJson(`${url}/metrics/system`);

@@ -19,7 +19,7 @@ export async function installExternalDeployUser(
   deployKubeconfig: string,
   deployUser: string,
   startedBy: Starter,
-): Promise<ExternalKubeRecord> {
+): Promise<Omit<ExternalKubeRecord, 'proxy'>> {
   const kubectl = (args: readonly string[], input?: string) =>
     run('kubectl', [`--kubeconfig=${kubeconfig}`, ...args], { input, timeoutMs: 120_000 });
   const view = JSON.parse(
