@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh Debian 12 machine, and nothing twice:
-# Debian packages that are missing, then the npm dependencies when the lock file changed.
+# Debian packages that are missing, the npm dependencies when the lock file changed, and the sandbox's
+# Kubernetes, built from its pinned Go module once per machine (sandbox/cluster; cached by go.sum).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,6 +11,8 @@ apt_packages=(
   apache2-utils        # htpasswd for the registry's basic auth
   openssh-server       # sshd standing in for the control-plane node
   openssh-client
+  containerd runc      # the sandbox cluster's container runtime (CRI), as on the nodes
+  containernetworking-plugins iptables # the pod network: CNI bridge + host-local; the kubelet's chains
   prometheus           # scrapes the service in tests; promtool checks metrics and rules
   ansible ansible-lint yamllint
   wrk hyperfine        # benchmarks
@@ -29,7 +32,7 @@ if ((${#missing[@]})); then
 fi
 
 # Tools this machine kind ships outside Debian: say so plainly rather than fail later.
-for tool in kubectl terraform; do
+for tool in kubectl terraform go; do
   command -v "$tool" >/dev/null || { echo "bootstrap: '$tool' is not on PATH; this machine kind must provide it" >&2; exit 1; }
 done
 
@@ -42,3 +45,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 bash scripts/install-node24.sh
+
+# The first time on a machine this compiles Kubernetes from source (about 12 minutes on 2 cores, with
+# progress); afterwards it finds the binaries in the cache and returns at once.
+npx tsx sandbox/src/cli.ts build

@@ -9,4 +9,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 printf '\n\033[1m== %s\033[0m\n' 'Setting up (Debian packages and npm dependencies, only what is missing)'
 bash scripts/bootstrap.sh
 
-exec node --import tsx cli/src/demo/run.ts
+exec node --import tsx cli/src/demo/run.ts "$@"

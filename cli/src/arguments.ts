@@ -14,13 +14,15 @@ export const GLOBAL_FLAGS = {
 } as const;
 
 export type GlobalFlag = keyof typeof GLOBAL_FLAGS;
-const BOOLEAN_FLAGS = new Set(['help', 'json']);
+const BOOLEAN_FLAGS = new Set(['help', 'json', 'verbose']);
 
 export interface ParsedArguments {
   inputs: Record<string, string>;
   globals: Partial<Record<GlobalFlag, string>>;
   help: boolean;
   json: boolean;
+  /** Every line the steps print (debug lines, each docker build step); by default only what a person reads. */
+  verbose: boolean;
 }
 
 /**
@@ -34,14 +36,14 @@ export function parseArguments(
   secretInputs: readonly string[],
   readFile: (path: string) => string,
 ): ParsedArguments {
-  const parsed: ParsedArguments = { inputs: {}, globals: {}, help: false, json: false };
+  const parsed: ParsedArguments = { inputs: {}, globals: {}, help: false, json: false, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const match = /^--([a-z0-9][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
     if (!match) throw new UsageError(`Unexpected argument '${arg}'. Expected --<input> <value>; see --help.`);
     const name = match[1] as string;
     if (BOOLEAN_FLAGS.has(name) && match[2] === undefined) {
-      parsed[name as 'help' | 'json'] = true;
+      parsed[name as 'help' | 'json' | 'verbose'] = true;
       continue;
     }
     const takeValue = (): string => {

@@ -27,7 +27,7 @@ function defaultText(value: string | undefined): string {
 /** `k8s-ship --help`: the commands, each with its action's description. */
 export function generalHelp(commands: readonly Command[]): string {
   const lines = [
-    'Usage: k8s-ship <command> [--<input> <value>]... [--json]',
+    'Usage: k8s-ship <command> [--<input> <value>]... [--json] [--verbose]',
     '',
     'Runs the k8s-ship actions outside GitHub Actions, through the same runner contract GitHub uses.',
     'Inputs come from flags or K8S_SHIP_<INPUT> environment variables. Exit codes: 0 success,',
@@ -49,7 +49,7 @@ export function generalHelp(commands: readonly Command[]): string {
 export function commandHelp(command: Command): string {
   const { metadata } = command;
   const lines = [
-    `Usage: k8s-ship ${command.name} [--<input> <value>]... [--json]`,
+    `Usage: k8s-ship ${command.name} [--<input> <value>]... [--json] [--verbose]`,
     '',
     wrap(metadata.description, ''),
     '',
@@ -66,6 +66,10 @@ export function commandHelp(command: Command): string {
     lines.push(`  --${name}, ${inputVariable(name)}`, wrap(description, '      '));
   }
   lines.push('  --json', '      Print the outputs as one JSON object instead of name=value lines.');
+  lines.push(
+    '  --verbose',
+    '      Print every line the steps log (debug lines, each docker build step), not only their messages.',
+  );
   lines.push('', 'Outputs:');
   for (const [name, output] of Object.entries(metadata.outputs)) {
     lines.push(`  ${name}`, wrap(output.description, '      '));

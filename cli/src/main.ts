@@ -103,7 +103,7 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
       workspace,
       node,
       env: { ...passedEnvironment(io.env), RUNNER_TEMP: runnerTemp },
-      onStep: progressPrinter(io.stderr),
+      onStep: progressPrinter(io.stderr, parsed.verbose),
     });
     // The job summary GitHub would show, for the person at the terminal.
     const jobSummary = result.steps.map((step) => step.summary).filter((text) => text.trim() !== '');
@@ -117,7 +117,7 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
   }
   io.onResult?.(result);
   if (command.kind === 'javascript') {
-    for (const step of result.steps) printLog(io.stderr, step.log);
+    for (const step of result.steps) printLog(io.stderr, step.log, parsed.verbose);
   }
   io.stderr.write(summary(result.steps, result.succeeded));
   io.stdout.write(formatOutputs(result.outputs, parsed.json));

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ensureClusterBinaries } from './cluster/binaries.js';
 import { formatEndpoints } from './endpoints.js';
 import { components, parseComponents, sandboxDown, sandboxStatus, sandboxUp } from './sandbox.js';
 
@@ -6,6 +7,7 @@ const usage = `usage: npm run sandbox -- up [COMPONENT…] [--json] [--kubeconfi
                                              start components (default: all) unless running; with
                                              --kubeconfig (or KUBECONFIG), use that cluster instead of
                                              building and starting Kubernetes (kind, k3d, k3s)
+       npm run sandbox -- build                     build Kubernetes from sandbox/cluster (once; cached)
        npm run sandbox -- down                      stop everything the sandbox started
        npm run sandbox -- status [--json]           what runs, and its endpoints
 components: ${components.join(', ')}; state directory: $SANDBOX_DIR, default .state/sandbox`;
@@ -34,6 +36,13 @@ async function main(argv: string[]): Promise<void> {
       console.log(values.json ? JSON.stringify(endpoints, null, 2) : formatEndpoints(endpoints));
       return;
     }
+    case 'build': {
+      const binaries = await ensureClusterBinaries();
+      console.log(
+        values.json ? JSON.stringify(binaries, null, 2) : `Kubernetes ${binaries.version}: ${binaries.dir}`,
+      );
+      return;
+    }
     case 'down':
       if (rest.length > 0) throw new Error(`down takes no components, got '${rest.join(' ')}'`);
       await sandboxDown();
@@ -50,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command '${command ?? ''}': expected up, down or status\n${usage}`);
+      throw new Error(`unknown command '${command ?? ''}': expected up, down, status or build\n${usage}`);
   }
 }
 

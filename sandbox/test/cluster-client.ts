@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { CommandError, type RunResult, run, sleep } from '../src/exec.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read open-ended Kubernetes JSON
@@ -49,4 +50,20 @@ export async function eventually<T>(
     await sleep(300);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+}
+
+/** A `kubectl … --watch` in the background: every line it prints, until stopped. */
+export function kubectlWatch(
+  kubeconfig: string,
+  args: readonly string[],
+): { lines(): string[]; stop(): void } {
+  const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args, '--watch'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    output += chunk;
+  });
+  return { lines: () => output.split('\n'), stop: () => child.kill() };
 }

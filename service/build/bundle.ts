@@ -86,9 +86,25 @@ async function buildUnlessCurrent(onOutput?: (line: string) => void): Promise<Bu
     child.on('close', (code, signal) =>
       code === 0
         ? resolve()
-        : reject(new Error(`building the service bundle failed (${signal ?? `exit ${code}`}):\n${output}`)),
+        : reject(
+            new Error(
+              `building the service bundle failed (${signal ?? `exit ${code}`}):\n${readableTail(output)}`,
+            ),
+          ),
     );
   });
   writeFileSync(stampPath, `${inputsHash}\n`);
   return { built: true, inputsHash };
+}
+
+/**
+ * The end of a failed build's output as a person can read it: ncc prints its own minified source around
+ * an error, lines of many kilobytes, which are cut; the TypeScript errors after them are kept.
+ */
+export function readableTail(output: string, lines = 30, width = 300): string {
+  return output
+    .split('\n')
+    .map((line) => (line.length > width ? `${line.slice(0, width)}… (${line.length} characters)` : line))
+    .slice(-lines)
+    .join('\n');
 }

@@ -11,4 +11,9 @@ describe('the V8 flags of the service', () => {
     expect(entrypoint, 'service/Dockerfile has an exec-form ENTRYPOINT').not.toBeNull();
     expect(JSON.parse(entrypoint![1]!)).toEqual(['node', ...SERVICE_NODE_FLAGS, '/app/index.js']);
   });
+
+  it('are the same in `npm run service`', () => {
+    const script = readFileSync(join(repoRoot, 'scripts', 'service.sh'), 'utf8');
+    expect(script).toContain(`exec node ${SERVICE_NODE_FLAGS.join(' ')} service/dist/index.js\n`);
+  });
 });

@@ -25,6 +25,8 @@ export interface DemoOptions {
   /** `key=value` label put on the demo's images, to find them again. */
   imageLabel?: string;
   clock?: () => number;
+  /** Every line of every step (`npm run demo -- --verbose`); by default a few lines per step. */
+  verbose?: boolean;
 }
 
 export interface DemoResult {
@@ -73,7 +75,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       'bundle',
       'Service bundle: service/dist/index.js (ncc, when its sources changed)',
       async () => {
-        const { built, inputsHash } = await ensureServiceBundle((line) => out.write(`  │ ${line}\n`));
+        const show = options.verbose ? (line: string) => out.write(`  │ ${line}\n`) : undefined;
+        const { built, inputsHash } = await ensureServiceBundle(show);
         const sources = `sources ${inputsHash.slice(0, 12)}`;
         return built ? `built from ${sources}` : `current, kept (${sources})`;
       },
@@ -136,6 +139,7 @@ async function runPipeline(
       imageLabel: options.imageLabel ?? 'k8s-ship.demo=true',
       trivyCacheDir: join(demoDir, 'trivy-cache'),
       namespacePrefix: options.namespacePrefix ?? '',
+      verbose: options.verbose ?? false,
     },
     workDir: demoDir,
     // Each demo build is a new image, so a second run is a real update rollout.

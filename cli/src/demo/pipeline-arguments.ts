@@ -21,6 +21,8 @@ export interface PipelinePlan {
   preview?: boolean;
   /** More `--input value` pairs, e.g. the end-to-end tests' rollout limits. */
   extraArguments?: readonly string[];
+  /** Every line the steps log (the CLI's --verbose); by default their messages and group titles only. */
+  verbose?: boolean;
 }
 
 /** The branch shipped: no mapping pattern matches it, so it lands in the default environment, dev. */
@@ -55,6 +57,7 @@ export function pipelineArguments(plan: PipelinePlan): string[] {
     ...['--private-key-file', ssh.privateKeyFile, '--host-key', ssh.knownHostsLine],
     ...['--rollout-timeout', '5m'],
     ...(plan.extraArguments ?? []),
+    ...(plan.verbose ? ['--verbose'] : []),
     '--json',
   ];
 }

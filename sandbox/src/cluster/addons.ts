@@ -184,6 +184,7 @@ export function metricsServerArgs(pki: ClusterPki, kubeconfig: string, port: num
     `--requestheader-client-ca-file=${pki.crt('front-proxy-ca')}`,
     `--kubelet-certificate-authority=${pki.crt('ca')}`,
     '--kubelet-preferred-address-types=InternalIP',
+    '--kubelet-use-node-status-port', // the kubelet serves on the sandbox's own port, not 10250
     '--metric-resolution=15s',
   ];
 }
