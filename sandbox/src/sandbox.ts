@@ -29,6 +29,8 @@ export interface UpOptions {
 export interface DownOptions {
   /** Stop only the components that this kind of caller started; all of them when absent. */
   startedBy?: Starter;
+  /** Stop only these components (default: all). */
+  components?: readonly Component[];
 }
 
 // The cluster's kubelet pulls from the registry, with credentials its provider reads from it.
@@ -164,6 +166,7 @@ export async function downUnlocked(options: DownOptions = {}): Promise<void> {
   for (const component of [...components].reverse()) {
     const record = state[component];
     if (!record || (options.startedBy && record.startedBy !== options.startedBy)) continue;
+    if (options.components && !options.components.includes(component)) continue;
     await stop(state, component);
     writeState(state);
   }

@@ -7,7 +7,7 @@ import { CommandError, isAlive, run } from '../src/exec.js';
 import { repoRoot } from '../src/paths.js';
 import { portAnswers } from '../src/ports.js';
 import type { SandboxState } from '../src/state.js';
-import { sshArgs, useSandbox } from '../src/testing.js';
+import { useSandbox } from '../src/testing.js';
 
 // A sandbox of its own (its own state directory) so that up/down here never touch the shared one. It
 // reuses the run's Docker engine, as `up` does whenever DOCKER_HOST answers.
@@ -113,7 +113,7 @@ describe('npm run sandbox', () => {
         ['up', 'database'],
         "unknown sandbox component 'database': expected one of docker, registry, kube, ssh",
       ],
-      [['restart'], "unknown command 'restart': expected up, down or status"],
+      [['restart'], "unknown command 'restart': expected up, down, status or build"],
     ] as const) {
       const error = await sandbox([...args]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CommandError);

@@ -16,6 +16,7 @@ import {
 } from './control-plane.js';
 import { httpsGet } from './https-probe.js';
 import { prepareKubelet } from './kubelet.js';
+import { checkMachineIsFree, claimMachine, releaseMachine } from './machine-claim.js';
 import { unmountBelow } from './mounts.js';
 import { bridgeDown, bridgeUp, removeKubeletChains } from './network.js';
 import { importPauseImage } from './pause-image.js';
@@ -99,6 +100,7 @@ export async function startCluster(
   startedBy: Starter,
 ): Promise<ClusterRecord> {
   const { dir, log } = inputs;
+  checkMachineIsFree(dir);
   const binaries = await ensureClusterBinaries(log);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await bridgeUp();
@@ -141,6 +143,7 @@ export async function startCluster(
 
     log('  starting kube-apiserver');
     const apiServer = start('kube-apiserver', apiServerArgs(pki, ports));
+    claimMachine(dir, apiServer);
     await waitFor(
       `kube-apiserver to be ready at ${url} (log: ${join(logs, 'kube-apiserver.log')})`,
       async () => {
@@ -271,5 +274,6 @@ export async function stopCluster(record: ClusterRecord): Promise<void> {
   await unmountBelow(record.dir);
   await bridgeDown();
   await removeKubeletChains();
+  releaseMachine(record.dir);
   rmSync(join(record.dir, 'containerd', 'containerd.sock'), { force: true });
 }

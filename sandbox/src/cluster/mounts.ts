@@ -8,7 +8,7 @@ export function mountsBelow(dir: string): string[] {
     readFileSync('/proc/self/mountinfo', 'utf8')
       .split('\n')
       .map((line) => line.split(' ')[4])
-      .filter((point): point is string => point !== undefined && point.startsWith(prefix))
+      .filter((point): point is string => point?.startsWith(prefix) ?? false)
       // mountinfo escapes spaces and such as octal: decode before handing the path to umount
       .map((point) =>
         point.replace(/\\([0-7]{3})/g, (_match, octal: string) =>
