@@ -6,12 +6,12 @@
 //   warm: the same sandbox again, up, with the base images cached and the bundle kept (its sources did not
 //         change); each run ships a new image (an update rollout).
 //   BENCH_COLD=N (default 1) and BENCH_WARM=N (default 2) runs. Stops and removes all it started.
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../cli/src/demo/demo.js';
 import { buildToReadyMs } from '../cli/src/demo/report.js';
-import { run } from '../sandbox/src/exec.js';
+import { unmountBelow } from '../sandbox/src/cluster/mounts.js';
 import { sandboxDown } from '../sandbox/src/sandbox.js';
 import { forgetServiceBundle } from '../service/build/bundle.js';
 import { repoRoot } from '../test/harness/paths.js';
@@ -70,19 +70,10 @@ delete process.env.DOCKER_HOST;
 const rows: Row[] = [];
 let stateDir: string | undefined;
 
-/** Mount points under `dir`, deepest first: dockerd leaves its network namespace mounted after it stops. */
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mounts', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[1] ?? '')
-    .filter((point) => point.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
-
 async function tearDown(): Promise<void> {
   if (!stateDir) return;
   await sandboxDown();
-  for (const point of mountsUnder(stateDir)) await run('umount', [point]);
+  await unmountBelow(stateDir); // dockerd leaves its network namespace mounted after it stops
   rmSync(stateDir, { recursive: true, force: true });
   stateDir = undefined;
 }

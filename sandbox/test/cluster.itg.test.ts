@@ -258,6 +258,11 @@ describe('the sandbox cluster, through the real kubectl', () => {
     ).finally(() => watch.stop());
   }, 150_000);
 
+  it('gives the SSH host the cluster’s own kubectl', async () => {
+    const { stdout } = await run('ssh', sshArgs(ssh, 'kubectl version --client --output=json'));
+    expect(JSON.parse(stdout).clientVersion.gitVersion).toBe(kubernetesVersion());
+  });
+
   it('enforces the deploy user’s role over SSH: allowed verbs work, others are Forbidden', async () => {
     const allowed = await run(
       'ssh',

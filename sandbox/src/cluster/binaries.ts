@@ -35,10 +35,17 @@ export interface ClusterBinaries {
 
 export const credentialProviderName = 'sandbox-registry-credential-provider';
 
-/** Where built binaries are kept: outside the clone, reused by every clone and CI run on this machine. */
+/**
+ * Where built binaries are kept: outside the clone, reused by every clone and CI run on this machine.
+ * Root's go to /var/cache, which other users can traverse: the SSH host's unprivileged login user runs
+ * the cluster's kubectl from there (root's home is closed to it).
+ */
 function cacheRoot(): string {
   const base =
-    process.env.K8S_SHIP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'k8s-ship');
+    process.env.K8S_SHIP_CACHE ??
+    (process.getuid?.() === 0
+      ? '/var/cache/k8s-ship'
+      : join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'k8s-ship'));
   return join(base, 'cluster');
 }
 
