@@ -2,13 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDockerEngine } from '../../sandbox/src/testing.js';
+import { parseAllDocuments } from 'yaml';
+import { CommandError, run } from '../../sandbox/src/exec.js';
+import { useDockerEngine, useSandbox } from '../../sandbox/src/testing.js';
 import { type AirgapDir, makeAirgapDir } from './support/airgap.js';
 import { failureMessages, type PlaybookRun, runPlaybook } from './support/ansible-run.js';
 import { startTargetContainer, type TargetContainer } from './support/target-container.js';
 
 // The k3s and kubeadm roles need a real VM to start a cluster; here they run as far as a container allows:
 // check mode, and the air-gap install from local stand-in artefacts whose checksums are really verified.
+// The deploy user's RBAC manifest, which the container cannot apply, goes to the sandbox's real cluster.
 const token = 'test-only-token-0123456789abcdef0123456789abcdef';
 
 let airgap: AirgapDir;
@@ -49,6 +52,68 @@ function playbook(
     ['-i', target.inventory, '--extra-vars', `@${vars}`, ...extra, `test/playbooks/${file}`],
     target.connectionEnv,
   );
+}
+
+interface RbacObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  rules?: unknown[];
+  roleRef?: unknown;
+  subjects?: { kind: string; name: string; namespace: string }[];
+}
+
+/**
+ * The deployer's RBAC as the role rendered it, against the sandbox's Kubernetes cluster as its admin: the
+ * API server accepts it (server-side dry run, so nothing changes), and the cluster enforces exactly these
+ * rules on the deploy user of the SSH host (the sandbox renders the same template its own way).
+ */
+async function checkRbacOnCluster(manifest: string): Promise<void> {
+  const { kube } = await useSandbox(['kube']);
+  const env = { ...process.env, KUBECONFIG: kube.kubeconfig };
+  const kubectl = (args: string[], input?: string) => run('kubectl', args, { env, input, timeoutMs: 60_000 });
+  const objects = parseAllDocuments(manifest).map((document) => document.toJS() as RbacObject);
+  const role = objects.find((object) => object.kind === 'ClusterRole');
+  const binding = objects.find((object) => object.kind === 'ClusterRoleBinding');
+  expect(objects.map((object) => object.kind)).toEqual([
+    'ServiceAccount',
+    'Secret',
+    'ClusterRole',
+    'ClusterRoleBinding',
+  ]);
+
+  const dryRun = await kubectl(
+    ['apply', '--server-side', '--dry-run=server', '--field-manager=k8s-ship-flavours-test', '--filename=-'],
+    manifest,
+  );
+  expect(dryRun.stdout.trim().split('\n')).toHaveLength(objects.length);
+
+  const served = JSON.parse(
+    (await kubectl(['get', 'clusterrole', role!.metadata.name, '-o', 'json'])).stdout,
+  );
+  expect(served.rules).toEqual(role!.rules);
+  const servedBinding = JSON.parse(
+    (await kubectl(['get', 'clusterrolebinding', binding!.metadata.name, '-o', 'json'])).stdout,
+  );
+  expect({ roleRef: servedBinding.roleRef, subjects: servedBinding.subjects }).toEqual({
+    roleRef: binding!.roleRef,
+    subjects: binding!.subjects,
+  });
+
+  const subject = binding!.subjects![0]!;
+  const user = `system:serviceaccount:${subject.namespace}:${subject.name}`;
+  const canI = (verb: string, resource: string) =>
+    kubectl(['auth', 'can-i', verb, resource, '--all-namespaces', `--as=${user}`]).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof CommandError && error.exitCode === 1) return false;
+        throw error;
+      },
+    );
+  expect(await canI('patch', 'deployments.apps')).toBe(true);
+  expect(await canI('create', 'namespaces')).toBe(true);
+  expect(await canI('delete', 'namespaces')).toBe(false);
+  expect(await canI('get', 'secrets')).toBe(false);
+  expect(await canI('create', 'clusterrolebindings.rbac.authorization.k8s.io')).toBe(false);
 }
 
 beforeAll(() => {
@@ -133,7 +198,7 @@ describe('k3s_server from air-gap artefacts', () => {
     );
   });
 
-  it('creates the deploy user with only the pipeline key, restricted, and a narrow RBAC manifest', async () => {
+  it('creates the deploy user with only the pipeline key, restricted, and an RBAC manifest the cluster enforces as narrow', async () => {
     execFileSync('ssh-keygen', [
       '-q',
       '-t',
@@ -159,6 +224,7 @@ describe('k3s_server from air-gap artefacts', () => {
     const rbac = await target.exec(['cat', '/etc/kubernetes/addons/k8s-ship-deployer.yaml']);
     expect(rbac).not.toMatch(/resources: \[[^\]]*secrets/);
     expect(rbac).not.toMatch(/verbs: \[[^\]]*(delete|\*)/);
+    await checkRbacOnCluster(rbac);
     const second = await playbook(target, 'deploy-user.yml', vars);
     expect(second.report.stats.target?.changed).toBe(0);
 

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deleteManifest } from '../../actions/build-push/test/registry-api.js';
+import { podNetwork } from '../../sandbox/src/cluster/network.js';
 import { sandboxStatus } from '../../sandbox/src/sandbox.js';
 import { removeImagesLabelled, useSandbox } from '../../sandbox/src/testing.js';
 import { type DemoResult, runDemo } from '../src/demo/demo.js';
+import { metricsApiUrl } from '../src/demo/service-check.js';
 
 const LABEL = 'k8s-ship.test=cli-demo';
 // Its own namespace and repository: a person's demo (namespace dev) on the same sandbox stays untouched.
@@ -34,7 +36,8 @@ const labels = (run: Run) => run.result.timeline.phases.map((phase) => phase.lab
 /**
  * `npm run demo` without the machine setup, twice, on the sandbox: the real service built on the local
  * bases, pushed, scanned by the stand-in, deployed from the real dev overlay over SSH and rolled out,
- * then asked through the service proxy; the second run ships a new image as an update rollout.
+ * then asked through the API server's service proxy (`kubectl proxy`); the second run ships a new image
+ * as an update rollout.
  */
 describe('the demo on the sandbox', () => {
   let endpoints: Awaited<ReturnType<typeof useSandbox<'docker' | 'registry' | 'kube' | 'ssh'>>>;
@@ -91,7 +94,10 @@ describe('the demo on the sandbox', () => {
       result: 'succeeded',
     });
     const answers = first.result.answers!;
-    expect(answers.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(answers.url).toBe(metricsApiUrl(endpoints.kube.proxyUrl, namespace));
+    expect(answers.url).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/.+\/services\/metrics-api:http\/proxy$/,
+    );
     expect(answers.info.environment).toBe('dev');
     expect(answers.health).toMatchObject({ status: 'ok' });
     expect(answers.system).toHaveProperty('cpu');
@@ -99,8 +105,43 @@ describe('the demo on the sandbox', () => {
       kubectl(['get', 'deployment', 'metrics-api', '-n', namespace, '-o', 'json']),
     );
     expect(deployment.spec.template.spec.containers[0].image).toBe(first.result.outputs['image-ref']);
-    // The real overlay, unmodified: no pull secret (the node's own credentials pull, as on AWS).
+    // The real overlay, unmodified: no pull secret (the kubelet's image credential provider logs in to the
+    // registry, as ECR's does on AWS), and the running container is the pushed image, by digest.
     expect(deployment.spec.template.spec.imagePullSecrets).toBeUndefined();
+    const pods = JSON.parse(
+      kubectl(['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/name=metrics-api', '-o', 'json']),
+    ).items as { status: { podIP: string; containerStatuses: { imageID: string; ready: boolean }[] } }[];
+    const running = pods.filter((pod) => pod.status.containerStatuses?.[0]?.ready);
+    expect(running.length).toBeGreaterThan(0);
+    for (const pod of running) {
+      expect(pod.status.containerStatuses[0]?.imageID).toBe(first.result.outputs['image-ref']);
+    }
+    // The Service's ready endpoints are the pods' own addresses on the pod network, on the containerPort.
+    const slices = JSON.parse(
+      kubectl([
+        'get',
+        'endpointslices',
+        '-n',
+        namespace,
+        '-l',
+        'kubernetes.io/service-name=metrics-api',
+        '-o',
+        'json',
+      ]),
+    ).items as {
+      endpoints: { addresses: string[]; conditions: { ready: boolean } }[];
+      ports: { port: number }[];
+    }[];
+    const ready = slices.flatMap((slice) =>
+      slice.endpoints
+        .filter((endpoint) => endpoint.conditions.ready)
+        .flatMap((endpoint) => endpoint.addresses),
+    );
+    const subnet = podNetwork.subnet.slice(0, podNetwork.subnet.lastIndexOf('.') + 1);
+    expect(ready.length).toBeGreaterThan(0);
+    for (const address of ready) expect(address.startsWith(subnet), address).toBe(true);
+    expect(ready.sort()).toEqual(running.map((pod) => pod.status.podIP).sort());
+    expect(slices.flatMap((slice) => slice.ports.map((port) => port.port))).toEqual([8000]);
   });
 
   test('a second run ships a new image as an update rollout and leaves the sandbox up', async () => {

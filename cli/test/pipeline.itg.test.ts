@@ -22,10 +22,12 @@ const DEPLOYMENT = 'shop';
 // The stand-in trivy answers by image name: this one gets the real alpine 3.10 report (four MEDIUM).
 const repository = `k8s-ship-itg/pipeline-alpine-310-${process.pid}`;
 
-// A service small enough to build in a second: ready on /ready, on the port the pod runtime gives it.
+const PORT = 8080;
+// A service small enough to build in a second: ready on /ready. It listens on every address of the pod's
+// own network namespace: the kubelet probes the pod's IP, and a Service routes to it.
 const SERVER = `const http = require('node:http');
 http.createServer((req, res) => res.end(req.url === '/ready' ? 'ok' : 'shop ${SHA.slice(0, 7)}\\n'))
-  .listen(Number(process.env.PORT || 8080), '127.0.0.1');
+  .listen(${PORT}, '0.0.0.0');
 `;
 
 interface Registry {
@@ -35,8 +37,12 @@ interface Registry {
   password: string;
 }
 
-/** The service's checkout: Dockerfile, code, and a preview overlay that bootstraps the namespace. */
-function writeWorkspace(dir: string, registry: Registry): void {
+/**
+ * The service's checkout: Dockerfile, code, and a preview overlay that bootstraps the namespace. No pull
+ * secret: the deploy user may not touch Secrets (its RBAC), and the kubelet's image credential provider
+ * logs in to the registry, as ECR's does on AWS.
+ */
+function writeWorkspace(dir: string): void {
   writeFileSync(join(dir, 'server.js'), SERVER);
   writeFileSync(
     join(dir, 'Dockerfile'),
@@ -44,20 +50,6 @@ function writeWorkspace(dir: string, registry: Registry): void {
   );
   const overlay = join(dir, 'deploy', 'overlays', 'preview');
   mkdirSync(overlay, { recursive: true });
-  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
-  const pullSecret = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'registry' },
-    type: 'kubernetes.io/dockerconfigjson',
-    data: {
-      '.dockerconfigjson': Buffer.from(
-        JSON.stringify({
-          auths: { [registry.address]: { username: registry.username, password: registry.password, auth } },
-        }),
-      ).toString('base64'),
-    },
-  };
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -69,14 +61,14 @@ function writeWorkspace(dir: string, registry: Registry): void {
         metadata: { labels: { app: DEPLOYMENT } },
         spec: {
           terminationGracePeriodSeconds: 2,
-          imagePullSecrets: [{ name: 'registry' }],
           securityContext: { runAsNonRoot: true, runAsUser: 65532 },
           containers: [
             {
               name: DEPLOYMENT,
               image: 'placeholder/shop',
               imagePullPolicy: 'Always',
-              readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 },
+              ports: [{ name: 'http', containerPort: PORT }],
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
             },
           ],
@@ -86,11 +78,10 @@ function writeWorkspace(dir: string, registry: Registry): void {
   };
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'preview' } };
   writeFileSync(join(overlay, 'namespace.yaml'), stringify(namespace));
-  writeFileSync(join(overlay, 'pull-secret.yaml'), stringify(pullSecret));
   writeFileSync(join(overlay, 'deployment.yaml'), stringify(deployment));
   writeFileSync(
     join(overlay, 'kustomization.yaml'),
-    stringify({ resources: ['namespace.yaml', 'pull-secret.yaml', 'deployment.yaml'] }),
+    stringify({ resources: ['namespace.yaml', 'deployment.yaml'] }),
   );
 }
 
@@ -100,7 +91,8 @@ function writeWorkspace(dir: string, registry: Registry): void {
  * pushed to the authenticated registry, scanned (by the trivy-scan tests' stand-in for Trivy, which
  * cannot be installed here, answering with a real Trivy report), set on the Deployment over SSH with the
  * pinned host key (the first deploy creates the namespace from the overlay), and its rollout watched on
- * the Kubernetes API stand-in. A second run of the same commit changes nothing.
+ * the sandbox's Kubernetes cluster, whose kubelet pulls it (with its credential provider) and probes it.
+ * A second run of the same commit changes nothing.
  */
 describe('k8s-ship pipeline on the sandbox', () => {
   let endpoints: Required<Pick<SandboxEndpoints, 'registry' | 'ssh' | 'kube'>>;
@@ -143,7 +135,7 @@ describe('k8s-ship pipeline on the sandbox', () => {
     root = mkdtempSync(join(tmpdir(), 'k8s-ship-pipeline-'));
     const workspace = join(root, 'service');
     mkdirSync(workspace);
-    writeWorkspace(workspace, registry);
+    writeWorkspace(workspace);
     const bin = join(root, 'bin');
     mkdirSync(bin);
     symlinkSync(
@@ -253,6 +245,26 @@ describe('k8s-ship pipeline on the sandbox', () => {
     expect(String(outputs.revision)).toBe(
       deployment.metadata.annotations['deployment.kubernetes.io/revision'],
     );
+  });
+
+  test('the pod runs the pushed image, pulled by the kubelet’s credential provider, and answers on its address', async () => {
+    const outputs = JSON.parse(first.stdout);
+    const pods = JSON.parse(
+      kubectl(['get', 'pods', '-n', NAMESPACE, '-l', `app=${DEPLOYMENT}`, '-o', 'json']),
+    ).items as {
+      metadata: { name: string; deletionTimestamp?: string };
+      spec: { imagePullSecrets?: { name: string }[] };
+      status: { podIP: string; containerStatuses: { imageID: string; ready: boolean }[] };
+    }[];
+    const [pod, ...others] = pods.filter((candidate) => !candidate.metadata.deletionTimestamp);
+    expect(others).toEqual([]);
+    expect(pod?.spec.imagePullSecrets).toBeUndefined();
+    expect(pod?.status.containerStatuses[0]).toMatchObject({ ready: true, imageID: outputs['image-ref'] });
+    // Through the API server's pod proxy to the pod's IP and containerPort: this commit's code answers.
+    const url = `${endpoints.kube.proxyUrl}/api/v1/namespaces/${NAMESPACE}/pods/${pod?.metadata.name}:${PORT}/proxy/`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(`shop ${SHA.slice(0, 7)}\n`);
   });
 
   test('never shows the registry password or the SSH private key', () => {

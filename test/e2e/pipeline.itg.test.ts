@@ -27,8 +27,9 @@ function rendered(objects: readonly KubeObject[], kind: string): KubeObject {
  * The pipeline end to end on the sandbox, as the deploy workflow starts it: `k8s-ship pipeline` (the
  * root action through the composite runner and the committed bundles, the demo's code path) builds the
  * real service (service/Dockerfile on the local bases), pushes it, scans it with the stand-in Trivy,
- * deploys it over SSH from the real overlays (k8s/overlays/*) and watches the rollout. Every outcome is
- * read back with the real kubectl and through the sandbox's service proxy. One commit, one build time:
+ * deploys it over SSH from the real overlays (k8s/overlays/*) to the sandbox's Kubernetes cluster and
+ * watches the rollout. Every outcome is read back with the real kubectl and through the API server's
+ * service proxy (`kubectl proxy`). One commit, one build time:
  * the scenarios ship one image (built once, then from the layer cache) to their own namespaces.
  */
 describe('the pipeline end to end on the sandbox', () => {
@@ -62,8 +63,32 @@ describe('the pipeline end to end on the sandbox', () => {
         result: 'succeeded',
       });
       const created = await sandbox.kubectl.json(['get', 'namespace', namespace]);
-      // The preview overlay's own label, which a cleanup job finds previews by.
-      expect(created.metadata.labels).toMatchObject({ 'k8s-ship.io/preview': 'true' });
+      // The preview overlay's own label, which a cleanup job finds previews by, and the restricted-namespace
+      // component's Pod Security labels.
+      expect(created.metadata.labels).toMatchObject({
+        'k8s-ship.io/preview': 'true',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+      });
+    });
+
+    test('the API server’s PodSecurity admission enforces the namespace’s restricted profile', async () => {
+      // A pod without the restricted securityContext is refused (a server-side dry run: nothing is created),
+      // while the service's own pods, which set it, were admitted above.
+      const refused = await sandbox.kubectl
+        .run([
+          'run',
+          'pod-security-check',
+          '--image=k8s-ship/none',
+          '--restart=Never',
+          '--dry-run=server',
+          '--namespace',
+          namespace,
+        ])
+        .then(
+          (stdout) => `admitted: ${stdout}`,
+          (error: Error & { stderr?: string }) => error.stderr ?? error.message,
+        );
+      expect(refused).toMatch(/violates PodSecurity "restricted:v1\.\d+"/);
     });
 
     test('the Deployment runs the pushed image, is available, and the service answers /ready', async () => {
@@ -114,7 +139,7 @@ describe('the pipeline end to end on the sandbox', () => {
 
     test('the Deployment is available with the HPA’s minReplicas, as on a real cluster', async () => {
       // prod sets no `replicas` (the HPA owns the count): the Deployment starts at the API's default of 1,
-      // and the sandbox's HPA controller scales it to minReplicas, as kube-controller-manager's does.
+      // and kube-controller-manager's HPA controller raises it to minReplicas (it needs no metrics for that).
       const overlay = await sandbox.kubectl.render('k8s/overlays/prod');
       expect(rendered(overlay, 'Deployment').spec?.replicas).toBeUndefined();
       const expected = rendered(overlay, 'HorizontalPodAutoscaler').spec?.minReplicas;
@@ -134,6 +159,13 @@ describe('the pipeline end to end on the sandbox', () => {
       expect(deployment.spec.template.spec.containers[0]?.image).toBe(shipment.outputs['image-ref']);
       const [hpa] = await sandbox.kubectl.list(namespace(), 'hpa');
       expect(hpa?.status).toMatchObject({ desiredReplicas: expected });
+      // The disruption controller's view of the PDB (maxUnavailable: 1): both pods healthy, one may go.
+      await expect
+        .poll(async () => (await sandbox.kubectl.list(namespace(), 'pdb'))[0]?.status, {
+          timeout: 30_000,
+          interval: 1000,
+        })
+        .toMatchObject({ expectedPods: expected, currentHealthy: expected, disruptionsAllowed: 1 });
     }, 120_000);
 
     test('a second deploy of the same commit pushes the same digest and rolls nothing out', async () => {

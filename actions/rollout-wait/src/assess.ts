@@ -45,6 +45,7 @@ export function assessRollout(
   thresholds: FailureThresholds,
   timers: StateTimers,
   now: number,
+  options: { afterUndo?: boolean } = {},
 ): Verdict {
   const { deployment } = snapshot;
   const progress = progressOf(deployment);
@@ -67,7 +68,7 @@ export function assessRollout(
     };
   }
 
-  const state = deploymentState(deployment);
+  const state = deploymentState(deployment, options.afterUndo ? rsName : undefined);
   switch (state.state) {
     case 'deadline-exceeded':
       return {

@@ -47,16 +47,31 @@ export type DeploymentState =
   | { state: 'replica-failure'; message: string };
 
 /**
- * Where the Deployment's own status says the rollout is, with the checks `kubectl rollout status` makes,
- * plus the ReplicaFailure condition (pods that cannot even be created, e.g. refused by admission).
+ * True when a ProgressDeadlineExceeded message names a ReplicaSet other than `current`. The controller
+ * does not rewrite the condition while its reason stays the same: after `rollout undo` to an existing
+ * ReplicaSet it still names the one rolled back from, until the Deployment completes.
  */
-export function deploymentState(deployment: Deployment): DeploymentState {
+function deadlineOfAnotherReplicaSet(message: string | undefined, current: string | undefined): boolean {
+  if (current === undefined) return false;
+  const named = /^ReplicaSet "([^"]+)" has timed out progressing/.exec(message ?? '')?.[1];
+  return named !== undefined && named !== current;
+}
+
+/**
+ * Where the Deployment's own status says the rollout is, with the checks `kubectl rollout status` makes,
+ * plus the ReplicaFailure condition (pods that cannot even be created, e.g. refused by admission). With
+ * `currentReplicaSet`, a progress deadline reported for another ReplicaSet is not this rollout's.
+ */
+export function deploymentState(deployment: Deployment, currentReplicaSet?: string): DeploymentState {
   if (!specObserved(deployment)) {
     return { state: 'waiting', message: 'waiting for the controller to observe the new spec' };
   }
   const conditions = deployment.status?.conditions;
   const progressing = conditionOf(conditions, 'Progressing');
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+  if (
+    progressing?.reason === 'ProgressDeadlineExceeded' &&
+    !deadlineOfAnotherReplicaSet(progressing.message, currentReplicaSet)
+  ) {
     return { state: 'deadline-exceeded', message: progressing.message ?? 'progress deadline exceeded' };
   }
   const replicaFailure = conditionOf(conditions, 'ReplicaFailure');

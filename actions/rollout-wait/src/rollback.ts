@@ -30,7 +30,7 @@ export async function rollBack(
   );
   let result: WatchResult;
   try {
-    result = await watchRollout(cluster, options, clock, log);
+    result = await watchRollout(cluster, { ...options, afterUndo: true }, clock, log);
   } catch (error) {
     return { ok: false, reason: `watching the rollback failed: ${(error as Error).message}` };
   }

@@ -26,6 +26,11 @@ export interface WatchOptions {
   /** Time between the starts of two polls (≤ 1 s keeps detection within 2 s of the pod reporting). */
   pollIntervalMs: number;
   thresholds: FailureThresholds;
+  /**
+   * The watch follows a `rollout undo`: the progress deadline of the ReplicaSet rolled back from, which
+   * the controller keeps reporting until the Deployment completes, is not the rollback's.
+   */
+  afterUndo?: boolean;
 }
 
 export type WatchResult =
@@ -77,7 +82,9 @@ export async function watchRollout(
     if (snapshot) {
       last = snapshot;
       const now = clock.now();
-      const verdict = assessRollout(snapshot, options.thresholds, timers, now);
+      const verdict = assessRollout(snapshot, options.thresholds, timers, now, {
+        afterUndo: options.afterUndo,
+      });
       const revision = revisionOf(snapshot.deployment);
       if (!sameProgress(shown, verdict.progress)) {
         shown = verdict.progress;

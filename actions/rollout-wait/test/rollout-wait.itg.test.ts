@@ -10,10 +10,10 @@ import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle
 import { SandboxApp } from './sandbox-app.js';
 
 /*
- * The real rollout-wait bundle under Node 24, as the runner runs it, watching real rollouts on the sandbox:
- * kubectl on the "control-plane node" over SSH (real sshd, pinned host key), pods as containers pulled
- * from the sandbox registry. Each failure scenario ends rolled back, so the next one starts from a good
- * Deployment.
+ * The real rollout-wait bundle under Node 24, as the runner runs it, watching real rollouts on the
+ * sandbox's real Kubernetes: kubectl on the "control-plane node" over SSH (real sshd, pinned host key) as
+ * the deploy user, pods run by a real kubelet from images pulled from the sandbox registry. Each failure
+ * scenario ends rolled back, so the next one starts from a good Deployment.
  */
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -129,25 +129,30 @@ describe('rollout-wait on the sandbox, over SSH', () => {
   });
 
   it('keeps watching through API 503s and 410s and still sees the rollout finish', async () => {
-    await app.setEnv('VERSION=2');
-    // Only the watcher's reads of this namespace fail, not kubectl's discovery.
-    const path = `/namespaces/${app.namespace}/`;
-    await app.faults({ failNext: { count: 3, code: 503, pathContains: path } });
-    const main = await watch({}, async () => {
-      await app.eventually(
-        'the 503s to be used up',
-        () => app.faults({}),
-        (s) => s.failuresRemaining === 0,
-        30_000,
+    const faults = await app.startFaultProxy();
+    try {
+      await app.setEnv('VERSION=2');
+      // Only the watcher's reads of this namespace fail, not kubectl's discovery.
+      const path = `/namespaces/${app.namespace}/`;
+      faults.proxy.faults({ failNext: { count: 3, code: 503, pathContains: path } });
+      const main = await watch({ kubeconfig: faults.kubeconfig }, async () => {
+        await app.eventually(
+          'the 503s to be used up',
+          async () => faults.proxy.faults(),
+          (s) => s.failuresRemaining === 0,
+          30_000,
+        );
+        faults.proxy.faults({ failNext: { count: 2, code: 410, pathContains: path } });
+      });
+      expectResult(main, 'succeeded');
+      expect(main.warnings.join('\n')).toMatch(
+        /Polling the rollout failed, retrying: kubectl get \S+: Error from server \(ServiceUnavailable\)/,
       );
-      await app.faults({ failNext: { count: 2, code: 410, pathContains: path } });
-    });
-    expectResult(main, 'succeeded');
-    expect(main.warnings.join('\n')).toMatch(
-      /Polling the rollout failed, retrying: kubectl get \S+: Error from server \(ServiceUnavailable\)/,
-    );
-    expect(main.stdout).toMatch(/The cluster answers again after \d+ failed poll\(s\)/);
-    expect((await app.faults({})).failuresRemaining).toBe(0);
+      expect(main.stdout).toMatch(/The cluster answers again after \d+ failed poll\(s\)/);
+      expect(faults.proxy.faults().failuresRemaining).toBe(0);
+    } finally {
+      await faults.close();
+    }
   });
 
   it('survives the SSH connection being cut in the middle of the watch', async () => {
@@ -235,14 +240,14 @@ describe('rollout-wait on the sandbox, over SSH', () => {
   });
 
   it('loses no request through the service while a bad image is deployed and rolled back', async () => {
-    const port = await app.exposeThroughProxy();
+    const url = new URL(`${await app.exposeThroughProxy()}/`);
     const answers: string[] = [];
     const failures: string[] = [];
     let stop = false;
-    // A new connection each time, so that every request is routed afresh (a kept-alive one stays on its pod).
+    // A new connection each time, as separate clients of the Service would open.
     const once = () =>
       new Promise<void>((resolve) => {
-        get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5_000 }, (res) => {
+        get(url, { agent: false, timeout: 5_000 }, (res) => {
           let body = '';
           res.on('data', (d) => {
             body += d;

@@ -1,16 +1,21 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiFaultProxy } from '../../../sandbox/src/api-fault-proxy.js';
 import { ensureNodeBaseImage } from '../../../sandbox/src/base-image.js';
 import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
 import type { SandboxEndpoints } from '../../../sandbox/src/endpoints.js';
 import { type RunResult, run, sleep } from '../../../sandbox/src/exec.js';
-import { useDockerEngine } from '../../../sandbox/src/testing.js';
+import { serviceProxyUrl } from '../../../sandbox/src/kubectl-proxy.js';
+import { deployUser, lookUpUser } from '../../../sandbox/src/ssh-user.js';
+import { readState } from '../../../sandbox/src/state.js';
+import { removeImagesLabelled, useDockerEngine } from '../../../sandbox/src/testing.js';
 
 /*
- * A small app on the sandbox for rollout-wait's integration tests and benchmark: images built from the
- * local Node base and pushed to the sandbox registry, a namespace with a pull secret, and a Deployment
- * that pulls from the registry on every start (imagePullPolicy Always), as a real node would.
+ * A small app on the sandbox's real cluster for rollout-wait's integration tests and benchmark: images
+ * built from the local Node base and pushed to the sandbox registry, a namespace under the restricted Pod
+ * Security Standard (as the pipeline's are), and a Deployment that pulls from the registry on every start
+ * (imagePullPolicy Always) with the kubelet's credential provider, as a node on AWS pulls from ECR.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read open-ended Kubernetes JSON
@@ -20,13 +25,16 @@ export const LABEL = 'k8s-ship.test=rollout-wait';
 export const DEPLOYMENT = 'app';
 export const CONTAINER = 'web';
 
+/** The container's port: pods have their own network namespace, so the app listens on every address. */
+export const PORT = 8080;
+
 // The app answers `/ready` with 503 while NOT_READY is set: a readiness probe that never passes.
 const SERVER = `const http = require('node:http');
 const notReady = Boolean(process.env.NOT_READY);
 http.createServer((req, res) => {
   if (req.url === '/ready') { res.statusCode = notReady ? 503 : 200; return res.end(notReady ? 'not ready' : 'ok'); }
   res.end('version ' + (process.env.VERSION || '?') + '\\n');
-}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on ' + process.env.PORT));
+}).listen(${PORT}, '0.0.0.0', () => console.log('listening on ${PORT}'));
 `;
 
 const CRASH = `console.error('fatal: DATABASE_URL is not set <script>alert(1)</script>');
@@ -43,7 +51,7 @@ export interface AppImages {
   missing: string;
 }
 
-type Endpoints = SandboxEndpoints & Required<Pick<SandboxEndpoints, 'registry' | 'kube'>>;
+type Endpoints = SandboxEndpoints & Required<Pick<SandboxEndpoints, 'registry' | 'kube' | 'ssh'>>;
 
 export class SandboxApp {
   private constructor(
@@ -54,7 +62,7 @@ export class SandboxApp {
     private readonly dockerConfig: string,
   ) {}
 
-  /** Builds and pushes the images, and creates the namespace with its pull secret. */
+  /** Builds and pushes the images, and creates the namespace. */
   static async create(endpoints: Endpoints, namespace: string): Promise<SandboxApp> {
     const engine = await useDockerEngine();
     const base = await ensureNodeBaseImage(engine, 'runtime');
@@ -97,25 +105,17 @@ export class SandboxApp {
       rmSync(context, { recursive: true, force: true });
     }
     const app = new SandboxApp(endpoints, engine, namespace, images, dockerConfig);
-    await app.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    // A namespace left terminating by an earlier run would refuse the Deployment.
+    await app.kubectl(['wait', '--for=delete', `namespace/${namespace}`, '--timeout=120s']);
     await app.apply({
       apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'registry', namespace },
-      type: 'kubernetes.io/dockerconfigjson',
-      data: {
-        '.dockerconfigjson': Buffer.from(
-          JSON.stringify({
-            auths: {
-              [endpoints.registry.address]: {
-                username: credentials.username,
-                password: credentials.password,
-                auth,
-              },
-            },
-          }),
-        ).toString('base64'),
+      kind: 'Namespace',
+      metadata: {
+        name: namespace,
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
       },
     });
     return app;
@@ -153,15 +153,21 @@ export class SandboxApp {
           metadata: { labels: { app: DEPLOYMENT } },
           spec: {
             terminationGracePeriodSeconds: 2,
-            imagePullSecrets: [{ name: 'registry' }],
-            securityContext: { runAsNonRoot: true, runAsUser: 65532 },
+            // The restricted Pod Security Standard; the base image's non-root user is distroless' 65532.
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             containers: [
               {
                 name: CONTAINER,
                 image,
                 imagePullPolicy: 'Always',
+                ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
                 env: [{ name: 'VERSION', value: '1' }],
-                readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 },
+                readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
                 securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
               },
             ],
@@ -177,10 +183,7 @@ export class SandboxApp {
     await this.waitUntilRolledOut();
   }
 
-  /**
-   * Waits until every replica is updated and available and no old one is left. Not `kubectl rollout
-   * status`: on the stand-in it sometimes exits 1 after printing success.
-   */
+  /** Waits until every replica is updated and available and no old one is left. */
   async waitUntilRolledOut(timeoutMs = 100_000): Promise<void> {
     await this.eventually(
       'the Deployment to be rolled out',
@@ -214,34 +217,59 @@ export class SandboxApp {
     return this.kubectl(['set', 'env', `deployment/${DEPLOYMENT}`, ...assignments]);
   }
 
-  /** A Service in front of the app; returns the loopback port of the sandbox's proxy for it. */
-  async exposeThroughProxy(): Promise<number> {
+  /**
+   * A Service in front of the app; returns its URL through the sandbox's `kubectl proxy` (the API server's
+   * service proxy, which sends each request to a ready endpoint), once a request through it is answered.
+   */
+  async exposeThroughProxy(): Promise<string> {
     await this.apply({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: DEPLOYMENT, namespace: this.namespace },
-      spec: { selector: { app: DEPLOYMENT }, ports: [{ port: 80, targetPort: 8080 }] },
+      spec: { selector: { app: DEPLOYMENT }, ports: [{ port: 80, targetPort: 'http' }] },
     });
-    const svc = await this.eventually(
-      'the service proxy port',
-      () => this.json(['get', 'service', DEPLOYMENT]),
-      (s) => Boolean(s.metadata.annotations?.['sandbox.k8s-ship/proxy-ports']),
+    const proxyPort = Number(new URL(this.endpoints.kube.proxyUrl).port);
+    const url = serviceProxyUrl(proxyPort, this.namespace, DEPLOYMENT, 80);
+    await this.eventually(
+      `the Service to answer at ${url}/`,
+      () =>
+        fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) }).then(
+          (r) => r.status,
+          (error: Error) => error.message,
+        ),
+      (status) => status === 200,
     );
-    return JSON.parse(svc.metadata.annotations['sandbox.k8s-ship/proxy-ports'])['80'];
+    return url;
   }
 
-  /** Flips the API stand-in's fault switches (failing requests, dropping watches). */
-  async faults(request: object): Promise<Json> {
-    const response = await fetch(`${this.endpoints.kube.url}/sandbox/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
-    });
-    if (!response.ok)
-      throw new Error(
-        `fault request ${JSON.stringify(request)} answered ${response.status}: ${await response.text()}`,
-      );
-    return response.json();
+  /**
+   * Starts an API fault proxy in front of the sandbox's API server, and writes a copy of the deploy user's
+   * kubeconfig (the one the SSH sessions use) that goes through it, readable by that user: a test passes
+   * `kubeconfig` as the action's input so that only its own kubectl calls meet the faults. Close it after.
+   */
+  async startFaultProxy(): Promise<{ proxy: ApiFaultProxy; kubeconfig: string; close(): Promise<void> }> {
+    const cluster = readState().kube;
+    if (!cluster || cluster.external)
+      throw new Error('the API fault proxy needs the cluster the sandbox runs, not an external one');
+    const owner = await lookUpUser(deployUser);
+    if (!owner) throw new Error(`the SSH host's user ${deployUser} does not exist`);
+    const proxy = await ApiFaultProxy.start(cluster);
+    // Next to the deploy user's own kubeconfig: the state directory is traversable by that user.
+    const kubeconfig = join(this.endpoints.stateDir, `rollout-wait-faults-${process.pid}.kubeconfig`);
+    try {
+      proxy.writeKubeconfig(this.endpoints.ssh.kubeconfig, kubeconfig, owner);
+    } catch (error) {
+      await proxy.close();
+      throw error;
+    }
+    return {
+      proxy,
+      kubeconfig,
+      close: async () => {
+        rmSync(kubeconfig, { force: true });
+        await proxy.close();
+      },
+    };
   }
 
   /** Polls until `check` accepts what `read` returns. */
@@ -263,44 +291,24 @@ export class SandboxApp {
     );
   }
 
-  /** Removes this app's images; a pod container that is still stopping holds them for a moment. */
-  private async removeImages(): Promise<void> {
-    const env = dockerEnv(this.engine);
-    const list = async () =>
-      (await run('docker', ['image', 'ls', '--quiet', '--filter', `label=${LABEL}`], { env })).stdout
-        .split('\n')
-        .filter(Boolean);
-    let last = '';
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const ids = [...new Set(await list())];
-      if (ids.length === 0) return;
-      await run('docker', ['image', 'rm', '--force', ...ids], { env }).catch((error: Error) => {
-        last = error.message;
-      });
-      await sleep(1_000);
-    }
-    throw new Error(`could not remove the test images (${(await list()).join(', ')}): ${last}`);
-  }
-
-  /** Deletes the namespace's Deployment (its pods with it) and the namespace, and this app's images. */
+  /** Deletes the namespace (the Deployment and its pods with it), and this app's local images. */
   async remove(): Promise<void> {
-    await this.faults({ reset: true }).catch(() => undefined);
-    await this.kubectl(['delete', 'deployment', DEPLOYMENT, '--ignore-not-found', '--timeout=60s']).catch(
-      () => undefined,
-    );
-    await this.eventually(
-      'the pods to be gone',
-      async () => (await this.json(['get', 'pods'])).items.length,
-      (n) => n === 0,
-      60_000,
-    ).catch(() => undefined);
-    await run('kubectl', ['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false'], {
-      env: { ...process.env, KUBECONFIG: this.endpoints.kube.kubeconfig },
-    }).catch(() => undefined);
     try {
-      await this.removeImages();
+      // Waited for, so that the next run can create it afresh.
+      await this.kubectl([
+        'delete',
+        'namespace',
+        this.namespace,
+        '--ignore-not-found',
+        '--wait=true',
+        '--timeout=120s',
+      ]);
     } finally {
-      rmSync(this.dockerConfig, { recursive: true, force: true });
+      try {
+        await removeImagesLabelled(this.engine, LABEL);
+      } finally {
+        rmSync(this.dockerConfig, { recursive: true, force: true });
+      }
     }
   }
 }

@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { OVERLAYS } from '../../../k8s/src/paths.js';
 import { useSandbox } from '../../../sandbox/src/testing.js';
 import { repoRoot } from '../../../test/harness/paths.js';
 import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
@@ -16,11 +18,14 @@ import {
   localKubectl,
   rolloutHistory,
 } from '../../lib/src/kubectl/index.js';
+import { renderBootstrapManifests } from '../src/bootstrap.js';
 import { type Ec2StandIn, startEc2StandIn } from './ec2-stand-in.js';
 
 // The bundled action (Node 24, through the runner harness) against the sandbox: real sshd with its pinned
-// host key, real kubectl on the SSH host, the Kubernetes API stand-in. The first deploy renders the repo's
-// own dev overlay; later tests change the image of what it created.
+// host key, real kubectl on the SSH host, the sandbox's Kubernetes cluster. Over SSH the action has the
+// deploy user's rights only (ansible/roles/deploy_user's RBAC); the test reads and cleans up as the admin.
+// The first deploy renders the repo's own dev overlay; later tests change the image of what it created.
+// The images point at a port where nothing listens: the pods never start, which is not what is tested.
 const actionDir = join(repoRoot, 'actions', 'ssh-set-image');
 const namespace = 'ssh-set-image-itg';
 const groupId = 'sg-0123456789abcdef0';
@@ -70,6 +75,22 @@ function ec2Env(): Record<string, string> {
 function failure(step: StepRun): string {
   expect(step.exitCode).not.toBe(0);
   return step.errors.join('\n');
+}
+
+/** The pods the ReplicaSet controller created in `target`: none, within 30 s, fails the test. */
+async function waitForPods(target: string): Promise<{ spec: { containers: { image: string }[] } }[]> {
+  for (let i = 0; i < 60; i++) {
+    const pods = await kubectl.json<{ items: { spec: { containers: { image: string }[] } }[] }>([
+      'get',
+      'pods',
+      '--namespace',
+      target,
+    ]);
+    if (pods.items.length > 0) return pods.items;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const events = await kubectl.run(['get', 'events', '--namespace', target]);
+  throw new Error(`no pods in ${target} after 30 s; events:\n${events.stdout}`);
 }
 
 beforeAll(async () => {
@@ -173,6 +194,67 @@ describe('ssh-set-image on the sandbox', () => {
     expect(failure(main)).toContain(`refused the private key for user '${ssh.user}'`);
   });
 });
+
+// dev's first deploy is above; the other overlays bring kinds of their own (prod: HPA and PDB), each of
+// which the deploy user must be allowed to create.
+describe.each(OVERLAYS.filter((overlay) => overlay !== 'dev'))(
+  'a first deploy from the %s overlay over SSH',
+  (overlay) => {
+    const target = `ssh-set-image-itg-${overlay}`;
+
+    beforeAll(async () => {
+      await kubectl.run([
+        'delete',
+        'namespace',
+        target,
+        '--ignore-not-found',
+        '--wait=true',
+        '--timeout=120s',
+      ]);
+    });
+
+    afterAll(async () => {
+      await kubectl?.run(['delete', 'namespace', target, '--ignore-not-found', '--wait=false']);
+    });
+
+    it('creates every object of the overlay with the deploy user’s rights, and the pods are admitted', async () => {
+      const { main } = await runAction({
+        namespace: target,
+        image: image(8),
+        overlay: `k8s/overlays/${overlay}`,
+      });
+      expect(main.errors).toEqual([]);
+      expect(main.exitCode).toBe(0);
+      expect(main.outputs).toMatchObject({ bootstrapped: 'true', 'previous-revision': '0' });
+
+      const manifests = await renderBootstrapManifests({
+        overlayDir: join(repoRoot, 'k8s', 'overlays', overlay),
+        namespace: target,
+        deployment: 'metrics-api',
+        images: { 'metrics-api': image(8) },
+      });
+      const expected = parseAllDocuments(manifests).map((document) => {
+        const object = document.toJS() as { kind: string; metadata: { name: string } };
+        return `${object.kind}/${object.metadata.name}`;
+      });
+      const served = await kubectl.json<{ items: { kind: string; metadata: { name: string } }[] }>(
+        ['get', '--filename', '-'],
+        { stdin: manifests },
+      );
+      expect(served.items.map((object) => `${object.kind}/${object.metadata.name}`).sort()).toEqual(
+        expected.sort(),
+      );
+      if (overlay === 'prod') expect(expected).toContain('HorizontalPodAutoscaler/metrics-api');
+
+      const deployment = await getDeployment(kubectl, target, 'metrics-api');
+      expect(deploymentImages(deployment!)).toEqual({ 'metrics-api': image(8) });
+      expect(main.outputs.revision).toBe(String(deploymentRevision(deployment!)));
+      // The namespace enforces Pod Security `restricted`: the ReplicaSet's pods exist only if it admits them.
+      const pods = await waitForPods(target);
+      expect(pods.map((pod) => pod.spec.containers[0]?.image)).toContain(image(8));
+    });
+  },
+);
 
 describe('temporary ingress through the bundled main and post steps (EC2 stand-in)', () => {
   const ingressInputs = () => ({

@@ -17,8 +17,9 @@ import {
   setImage,
 } from '../../src/kubectl/index.js';
 
-// The typed operations against the Kubernetes API stand-in, driven by the real kubectl. replicas: 0 keeps
-// Docker out of it: revisions, history and undo are the Deployment controller's work, not the pods'.
+// The typed operations against the sandbox's Kubernetes cluster, driven by the real kubectl as the cluster
+// admin. replicas: 0 keeps the kubelet out of it: revisions, history and undo are the Deployment
+// controller's work, not the pods'.
 const namespace = 'lib-kubectl-ops';
 let kubectl: KubectlClient;
 
@@ -62,7 +63,15 @@ async function waitForRevision(wanted: number): Promise<void> {
 beforeAll(async () => {
   const { kube } = await useSandbox(['kube']);
   kubectl = localKubectl({ kubeconfigPath: kube.kubeconfig });
-  await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  // Namespace deletion is asynchronous: one left terminating by an earlier run would refuse the apply.
+  await kubectl.run([
+    'delete',
+    'namespace',
+    namespace,
+    '--ignore-not-found',
+    '--wait=true',
+    '--timeout=120s',
+  ]);
 });
 
 afterAll(async () => {

@@ -1,16 +1,29 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { cutSshSessions } from '../../../../sandbox/src/sandbox.js';
 import { useSandbox } from '../../../../sandbox/src/testing.js';
-import { KubectlError, KubectlNotFoundError, sshKubectl } from '../../src/kubectl/index.js';
+import { repoRoot } from '../../../../test/harness/paths.js';
+import {
+  type KubectlClient,
+  KubectlError,
+  KubectlNotFoundError,
+  localKubectl,
+  sshKubectl,
+} from '../../src/kubectl/index.js';
 import { parseHostKeyPins, SshConnection } from '../../src/ssh/index.js';
 
 // kubectl on the sandbox's SSH host (real sshd, real kubectl, KUBECONFIG set in the session) against the
-// Kubernetes API stand-in, over one SshConnection.
+// sandbox's Kubernetes cluster, over one SshConnection. Over SSH, kubectl is the deploy user's service
+// account with the RBAC of ansible/roles/deploy_user; the cluster admin's kubeconfig, here, sets up and
+// cleans up what the deploy user may not.
 let connection: SshConnection;
+let admin: KubectlClient;
 
 beforeAll(async () => {
-  const { ssh } = await useSandbox(['ssh', 'kube']);
+  const { ssh, kube } = await useSandbox(['ssh', 'kube']);
+  admin = localKubectl({ kubeconfigPath: kube.kubeconfig });
   connection = await SshConnection.open({
     host: ssh.host,
     port: ssh.port,
@@ -67,5 +80,90 @@ describe('kubectl over SSH on the sandbox', () => {
     expect(restarts).toEqual([1]);
     expect(end.aborted).toBe(true);
     expect(lines.filter((line) => line === 'namespace/default').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the deploy user’s least privilege, enforced by the API server', () => {
+  const namespace = 'lib-kubectl-least-privilege';
+  const roleDefaults = parse(
+    readFileSync(join(repoRoot, 'ansible', 'roles', 'deploy_user', 'defaults', 'main.yml'), 'utf8'),
+  ) as { deploy_user_service_account: string; deploy_user_namespace: string };
+  const { deploy_user_namespace: saNamespace, deploy_user_service_account: saName } = roleDefaults;
+  const user = `system:serviceaccount:${saNamespace}:${saName}`;
+
+  /** What the API server answered kubectl over SSH, which must fail. */
+  async function refused(args: string[]): Promise<KubectlError> {
+    const error = await sshKubectl(connection)
+      .run(args)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubectlError);
+    return error as KubectlError;
+  }
+
+  beforeAll(async () => {
+    await admin.run([
+      'delete',
+      'namespace',
+      namespace,
+      '--ignore-not-found',
+      '--wait=true',
+      '--timeout=120s',
+    ]);
+    await admin.run(['create', 'namespace', namespace]);
+    await admin.run([
+      'create',
+      'secret',
+      'generic',
+      'kept',
+      '--namespace',
+      namespace,
+      '--from-literal=key=value',
+    ]);
+  });
+
+  afterAll(async () => {
+    await admin?.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  });
+
+  it('creates and reads what its role allows', async () => {
+    const created = await sshKubectl(connection).run([
+      'create',
+      'configmap',
+      'allowed',
+      '--namespace',
+      namespace,
+      '--from-literal=key=value',
+    ]);
+    expect(created.stdout).toContain('configmap/allowed created');
+    const read = await sshKubectl(connection).json<{ data: Record<string, string> }>([
+      'get',
+      'configmap',
+      'allowed',
+      '--namespace',
+      namespace,
+    ]);
+    expect(read.data).toEqual({ key: 'value' });
+  });
+
+  it('is refused deleting a namespace with Forbidden, and the namespace stays', async () => {
+    const error = await refused(['delete', 'namespace', namespace, '--wait=false']);
+    expect(error.notFound).toBe(false);
+    expect(error.result.stderr).toContain('Error from server (Forbidden)');
+    expect(error.result.stderr).toContain(`User "${user}" cannot delete resource "namespaces"`);
+    const still = await admin.json<{ metadata: { deletionTimestamp?: string } }>([
+      'get',
+      'namespace',
+      namespace,
+    ]);
+    expect(still.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it('is refused reading Secrets with Forbidden, the one that exists included', async () => {
+    const list = await refused(['get', 'secrets', '--namespace', namespace]);
+    expect(list.result.stderr).toContain('Error from server (Forbidden)');
+    expect(list.result.stderr).toContain(`User "${user}" cannot list resource "secrets"`);
+    const one = await refused(['get', 'secret', 'kept', '--namespace', namespace, '-o', 'json']);
+    expect(one.result.stderr).toContain(`User "${user}" cannot get resource "secrets"`);
+    expect(one.result.stdout).not.toContain('dmFsdWU='); // base64 of the secret's value
   });
 });
