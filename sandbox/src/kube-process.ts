@@ -33,7 +33,6 @@ export async function startKube(
     return { ...external, proxy };
   }
   const cluster = await startCluster(
-    previous && !previous.external ? previous : undefined,
     {
       dir: sandboxSubdir('cluster'),
       registryAddress: `127.0.0.1:${registry.port}`,

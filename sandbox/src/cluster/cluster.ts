@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOurProcess, run, startDaemonLogging, stopProcess, waitFor } from '../exec.js';
 import { freeLoopbackPort } from '../ports.js';
@@ -70,7 +70,20 @@ function isOurs(record: ClusterRecord, process: ClusterProcess): boolean {
   return isOurProcess(pid, `${record.binaries.main} ${process}`);
 }
 
-async function choosePorts(previous: ClusterRecord | undefined): Promise<ClusterRecord['ports']> {
+/**
+ * The ports of the cluster's last start, kept in its folder past `down`: started again, it listens where it
+ * did, so the kubeconfigs written for it keep working (as a node's do across a reboot).
+ */
+function lastPorts(dir: string): Partial<ClusterRecord['ports']> {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'ports.json'), 'utf8')) as Partial<ClusterRecord['ports']>;
+  } catch {
+    return {};
+  }
+}
+
+async function choosePorts(dir: string): Promise<ClusterRecord['ports']> {
+  const previous = lastPorts(dir);
   const ports = {} as ClusterRecord['ports'];
   for (const name of [
     'etcdClient',
@@ -82,10 +95,11 @@ async function choosePorts(previous: ClusterRecord | undefined): Promise<Cluster
     'kubeletHealthz',
     'metricsServer',
   ] as const) {
-    let port = await freeLoopbackPort(previous?.ports[name]);
+    let port = await freeLoopbackPort(previous[name]);
     while (Object.values(ports).includes(port)) port = await freeLoopbackPort();
     ports[name] = port;
   }
+  writeFileSync(join(dir, 'ports.json'), JSON.stringify(ports));
   return ports;
 }
 
@@ -94,18 +108,14 @@ async function choosePorts(previous: ClusterRecord | undefined): Promise<Cluster
  * metrics-server; applies the deploy user's RBAC and writes its kubeconfig. Waits for each part to be
  * ready before the next, saying what it waits for.
  */
-export async function startCluster(
-  previous: ClusterRecord | undefined,
-  inputs: ClusterInputs,
-  startedBy: Starter,
-): Promise<ClusterRecord> {
+export async function startCluster(inputs: ClusterInputs, startedBy: Starter): Promise<ClusterRecord> {
   const { dir, log } = inputs;
   checkMachineIsFree(dir);
   const binaries = await ensureClusterBinaries(log);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await bridgeUp();
   const pki = await ensurePki(binaries, join(dir, 'pki'), nodeName);
-  const ports = await choosePorts(previous);
+  const ports = await choosePorts(dir);
   const url = `https://127.0.0.1:${ports.apiServer}`;
   const kubeconfig = join(dir, 'admin.kubeconfig');
   const record: ClusterRecord = {
