@@ -30,7 +30,9 @@ describe('parseArguments()', () => {
       globals: { branch: 'dev' },
       help: false,
       json: true,
+      verbose: false,
     });
+    expect(parse(['--verbose']).verbose).toBe(true);
   });
 
   it('keeps an input whose own name ends in -file, and multi-line values from files', () => {
