@@ -19,7 +19,8 @@ export function adminKubectl(binaries: ClusterBinaries, adminKubeconfig: string)
     });
 }
 
-type Kubectl = ReturnType<typeof adminKubectl>;
+/** kubectl as someone who may apply cluster-wide RBAC. */
+type Kubectl = (args: readonly string[], input?: string) => ReturnType<typeof run>;
 
 function roleDefault(name: string): string {
   const defaults = readFileSync(join(deployUserRole, 'defaults', 'main.yml'), 'utf8');
@@ -45,6 +46,25 @@ export function renderDeployerRbac(): { manifest: string; serviceAccount: string
   return { manifest, serviceAccount, namespace };
 }
 
+/** Applies the deployer's RBAC and returns its service account's token, once the token controller issued it. */
+export async function applyDeployerRbac(kubectl: Kubectl): Promise<string> {
+  const { manifest, serviceAccount, namespace } = renderDeployerRbac();
+  await kubectl(['apply', '--server-side', '--field-manager=k8s-ship-sandbox', '--filename=-'], manifest);
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { stdout } = await kubectl([
+      `--namespace=${namespace}`,
+      'get',
+      'secret',
+      `${serviceAccount}-token`,
+      '--output=jsonpath={.data.token}',
+    ]);
+    const token = Buffer.from(stdout.trim(), 'base64').toString('utf8');
+    if (token !== '') return token;
+    await sleep(200); // the token controller fills it in a moment
+  }
+  throw new Error(`the token of ${namespace}/${serviceAccount} was never issued`);
+}
+
 /**
  * Applies the deployer's RBAC and writes the deploy user's kubeconfig with its service-account token, as
  * the deploy_user role does: what the SSH host's sessions may do is what that role allows.
@@ -56,21 +76,7 @@ export async function installDeployUser(
   kubeconfigFile: string,
   owner: FileOwner | undefined,
 ): Promise<void> {
-  const { manifest, serviceAccount, namespace } = renderDeployerRbac();
-  await kubectl(['apply', '--server-side', '--field-manager=k8s-ship-sandbox', '--filename=-'], manifest);
-  let token = '';
-  for (let attempt = 0; attempt < 100 && token === ''; attempt += 1) {
-    const { stdout } = await kubectl([
-      `--namespace=${namespace}`,
-      'get',
-      'secret',
-      `${serviceAccount}-token`,
-      '--output=jsonpath={.data.token}',
-    ]);
-    token = Buffer.from(stdout.trim(), 'base64').toString('utf8');
-    if (token === '') await sleep(200); // the token controller fills it in a moment
-  }
-  if (token === '') throw new Error(`the token of ${namespace}/${serviceAccount} was never issued`);
+  const token = await applyDeployerRbac(kubectl);
   writePrivateFile(
     kubeconfigFile,
     kubeconfigText(apiServerUrl, readFileSync(pki.crt('ca')), { token }),

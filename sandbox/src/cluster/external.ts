@@ -1,8 +1,8 @@
-import { run, sleep } from '../exec.js';
+import { run } from '../exec.js';
 import { writePrivateFile } from '../private-files.js';
 import { lookUpUser } from '../ssh-user.js';
 import type { ExternalKubeRecord, Starter } from '../state.js';
-import { renderDeployerRbac } from './addons.js';
+import { applyDeployerRbac } from './addons.js';
 import { kubeconfigText } from './pki.js';
 
 interface MinifiedKubeconfig {
@@ -29,21 +29,7 @@ export async function installExternalDeployUser(
   if (!cluster?.server || !cluster['certificate-authority-data']) {
     throw new Error(`${kubeconfig}: its current context has no server with certificate-authority-data`);
   }
-  const { manifest, serviceAccount, namespace } = renderDeployerRbac();
-  await kubectl(['apply', '--server-side', '--field-manager=k8s-ship-sandbox', '--filename=-'], manifest);
-  let token = '';
-  for (let attempt = 0; attempt < 100 && token === ''; attempt += 1) {
-    const { stdout } = await kubectl([
-      `--namespace=${namespace}`,
-      'get',
-      'secret',
-      `${serviceAccount}-token`,
-      '--output=jsonpath={.data.token}',
-    ]);
-    token = Buffer.from(stdout.trim(), 'base64').toString('utf8');
-    if (token === '') await sleep(200);
-  }
-  if (token === '') throw new Error(`the token of ${namespace}/${serviceAccount} was never issued`);
+  const token = await applyDeployerRbac(kubectl);
   writePrivateFile(
     deployKubeconfig,
     kubeconfigText(cluster.server, Buffer.from(cluster['certificate-authority-data'], 'base64'), { token }),
