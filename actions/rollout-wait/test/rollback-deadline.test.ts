@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../lib/src/kubectl/index.js';
 import { assessRollout, type RolloutSnapshot } from '../src/assess.js';
 import { StateTimers } from '../src/pod-problems.js';
-import { type RolloutWaitSettings, waitForRollout } from '../src/rollout-wait.js';
+import { waitForRollout } from '../src/rollout-wait.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';
 import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+import { testSettings } from './settings.js';
 
 /*
  * The Deployment controller keeps a ProgressDeadlineExceeded condition, message and all, until the
@@ -14,7 +15,7 @@ import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewP
  * progressing.` until the broken pod was gone).
  */
 
-const thresholds = { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000 };
+const { thresholds } = testSettings;
 
 function deadlineOf(replicaSet: string): NonNullable<Deployment['status']>['conditions'] {
   return [
@@ -101,23 +102,13 @@ describe('the progress deadline of the ReplicaSet rolled back from', () => {
   });
 
   it('lets a rollback from a timed-out rollout end rolled back, not failed', async () => {
-    const settings: RolloutWaitSettings = {
-      namespace: 'shop',
-      deployment: 'guestbook-ui',
-      timeoutMs: 60_000,
-      rollbackTimeoutMs: 30_000,
-      pollIntervalMs: 1_000,
-      thresholds,
-      rollbackOnFailure: true,
-      logLines: 20,
-    };
     const clock = new FakeClock();
     const cluster = new FakeCluster(
       clock,
       [timedOut()],
       [justRolledBack(), justRolledBack(), rolledBackAndAvailable()],
     );
-    const outcome = await waitForRollout(cluster, settings, clock, { info: () => {}, warning: () => {} });
+    const outcome = await waitForRollout(cluster, testSettings, clock, { info: () => {}, warning: () => {} });
     expect(cluster.undos).toEqual([1]);
     expect(outcome).toMatchObject({
       result: 'rolled-back',

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterError } from '../src/cluster.js';
-import { type RolloutWaitSettings, waitForRollout } from '../src/rollout-wait.js';
+import { waitForRollout } from '../src/rollout-wait.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';
 import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+import { testSettings } from './settings.js';
 
-const settings: RolloutWaitSettings = {
-  namespace: 'shop',
-  deployment: 'guestbook-ui',
-  timeoutMs: 60_000,
-  rollbackTimeoutMs: 30_000,
-  pollIntervalMs: 1_000,
-  thresholds: { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000 },
-  rollbackOnFailure: true,
-  logLines: 20,
-};
+const settings = testSettings;
 
 const quiet = { info: () => {}, warning: () => {} };
 

@@ -5,11 +5,12 @@ import { ApiFaultProxy } from '../../../sandbox/src/api-fault-proxy.js';
 import { ensureNodeBaseImage } from '../../../sandbox/src/base-image.js';
 import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
 import type { SandboxEndpoints } from '../../../sandbox/src/endpoints.js';
-import { type RunResult, run, sleep } from '../../../sandbox/src/exec.js';
+import { type RunResult, run } from '../../../sandbox/src/exec.js';
 import { serviceProxyUrl } from '../../../sandbox/src/kubectl-proxy.js';
 import { deployUser, lookUpUser } from '../../../sandbox/src/ssh-user.js';
 import { readState } from '../../../sandbox/src/state.js';
 import { removeImagesLabelled, useDockerEngine } from '../../../sandbox/src/testing.js';
+import { eventually } from '../../../sandbox/test/cluster-client.js';
 
 /*
  * A small app on the sandbox's real cluster for rollout-wait's integration tests and benchmark: images
@@ -273,22 +274,8 @@ export class SandboxApp {
   }
 
   /** Polls until `check` accepts what `read` returns. */
-  async eventually<T>(
-    what: string,
-    read: () => Promise<T>,
-    check: (value: T) => boolean,
-    timeoutMs = 60_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: T | undefined;
-    while (Date.now() < deadline) {
-      last = await read();
-      if (check(last)) return last;
-      await sleep(200);
-    }
-    throw new Error(
-      `timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`,
-    );
+  eventually<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000) {
+    return eventually(what, read, check, timeoutMs);
   }
 
   /** Deletes the namespace (the Deployment and its pods with it), and this app's local images. */

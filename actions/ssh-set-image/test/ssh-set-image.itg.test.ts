@@ -18,6 +18,7 @@ import {
   localKubectl,
   rolloutHistory,
 } from '../../lib/src/kubectl/index.js';
+import { removeNamespace } from '../../lib/test/kubectl/namespaces.js';
 import { renderBootstrapManifests } from '../src/bootstrap.js';
 import { type Ec2StandIn, startEc2StandIn } from './ec2-stand-in.js';
 
@@ -203,14 +204,7 @@ describe.each(OVERLAYS.filter((overlay) => overlay !== 'dev'))(
     const target = `ssh-set-image-itg-${overlay}`;
 
     beforeAll(async () => {
-      await kubectl.run([
-        'delete',
-        'namespace',
-        target,
-        '--ignore-not-found',
-        '--wait=true',
-        '--timeout=120s',
-      ]);
+      await removeNamespace(kubectl, target);
     });
 
     afterAll(async () => {

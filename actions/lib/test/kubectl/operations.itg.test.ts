@@ -16,6 +16,7 @@ import {
   rolloutUndo,
   setImage,
 } from '../../src/kubectl/index.js';
+import { removeNamespace } from './namespaces.js';
 
 // The typed operations against the sandbox's Kubernetes cluster, driven by the real kubectl as the cluster
 // admin. replicas: 0 keeps the kubelet out of it: revisions, history and undo are the Deployment
@@ -63,15 +64,7 @@ async function waitForRevision(wanted: number): Promise<void> {
 beforeAll(async () => {
   const { kube } = await useSandbox(['kube']);
   kubectl = localKubectl({ kubeconfigPath: kube.kubeconfig });
-  // Namespace deletion is asynchronous: one left terminating by an earlier run would refuse the apply.
-  await kubectl.run([
-    'delete',
-    'namespace',
-    namespace,
-    '--ignore-not-found',
-    '--wait=true',
-    '--timeout=120s',
-  ]);
+  await removeNamespace(kubectl, namespace);
 });
 
 afterAll(async () => {

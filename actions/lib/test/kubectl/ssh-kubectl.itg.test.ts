@@ -13,6 +13,7 @@ import {
   sshKubectl,
 } from '../../src/kubectl/index.js';
 import { parseHostKeyPins, SshConnection } from '../../src/ssh/index.js';
+import { removeNamespace } from './namespaces.js';
 
 // kubectl on the sandbox's SSH host (real sshd, real kubectl, KUBECONFIG set in the session) against the
 // sandbox's Kubernetes cluster, over one SshConnection. Over SSH, kubectl is the deploy user's service
@@ -101,14 +102,7 @@ describe('the deploy user’s least privilege, enforced by the API server', () =
   }
 
   beforeAll(async () => {
-    await admin.run([
-      'delete',
-      'namespace',
-      namespace,
-      '--ignore-not-found',
-      '--wait=true',
-      '--timeout=120s',
-    ]);
+    await removeNamespace(admin, namespace);
     await admin.run(['create', 'namespace', namespace]);
     await admin.run([
       'create',
