@@ -13,7 +13,7 @@ export const PHASES = ['start', 'finish'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** rollout-wait's `result` values; empty means the pipeline stopped before the rollout ended. */
-export const RESULTS = ['succeeded', 'failed', 'rolled-back'] as const;
+export const RESULTS = ['succeeded', 'failed', 'rolled-back', 'superseded'] as const;
 export type RolloutResult = (typeof RESULTS)[number] | 'stopped';
 
 export interface StartInputs {

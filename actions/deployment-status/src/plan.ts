@@ -91,6 +91,11 @@ export function finalStatus(inputs: FinishInputs, logUrl: string): NewDeployment
       autoInactive: true,
     };
   }
+  if (inputs.result === 'superseded') {
+    // Another deploy's revision replaced this one before it was judged: it neither failed nor runs.
+    const why = `Superseded: ${inputs.description ?? 'another deploy replaced this revision'}`;
+    return { state: 'inactive', description: shorten(why), ...link, autoInactive: false };
+  }
   const why =
     inputs.result === 'stopped'
       ? STOPPED

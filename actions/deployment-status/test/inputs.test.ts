@@ -74,7 +74,7 @@ describe('getInputs()', () => {
     ],
     [
       { phase: 'finish', 'deployment-id': '7', result: 'ok' },
-      "Invalid input 'result': 'ok'. Expected one of succeeded, failed, rolled-back.",
+      "Invalid input 'result': 'ok'. Expected one of succeeded, failed, rolled-back, superseded.",
     ],
     [
       { phase: 'finish', 'deployment-id': '7', 'environment-url': 'https://{namespace}.example.com' },

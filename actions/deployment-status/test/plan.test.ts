@@ -142,6 +142,17 @@ describe('statuses', () => {
     });
   });
 
+  it('sets inactive for a superseded revision: it neither failed nor runs', () => {
+    expect(finalStatus(finish({ result: 'superseded', description: 'revision 3 replaced it' }), LOG)).toEqual(
+      {
+        state: 'inactive',
+        description: 'Superseded: revision 3 replaced it',
+        logUrl: LOG,
+        autoInactive: false,
+      },
+    );
+  });
+
   it.each([
     ['failed', 'pod crash-looping', 'pod crash-looping'],
     ['rolled-back', 'readiness timed out', 'Rolled back: readiness timed out'],

@@ -7,7 +7,8 @@ import {
   type StateTimers,
 } from './pod-problems.js';
 import { deploymentState, progressOf, type RolloutProgress } from './progress.js';
-import { newReplicaSet, podsOf } from './replica-sets.js';
+import { newReplicaSet, podsOf, type RevisionIdentity, supersededBy } from './replica-sets.js';
+import { type WaitingFor, waitingFor } from './waiting.js';
 
 /** What one poll reads: the Deployment, and the ReplicaSets and pods its selector matches. */
 export interface RolloutSnapshot {
@@ -23,10 +24,26 @@ export interface RolloutFailure {
   problems: PodProblem[];
 }
 
-export type Verdict =
-  | { state: 'waiting'; message: string; progress: RolloutProgress; newReplicaSet?: string }
-  | { state: 'complete'; progress: RolloutProgress; newReplicaSet?: string }
-  | { state: 'failed'; failure: RolloutFailure; progress: RolloutProgress; newReplicaSet?: string };
+interface VerdictBase {
+  progress: RolloutProgress;
+  newReplicaSet?: ReplicaSet;
+}
+
+export type Verdict = VerdictBase &
+  (
+    | { state: 'waiting'; message: string; waitingFor?: WaitingFor }
+    | { state: 'complete' }
+    | { state: 'failed'; failure: RolloutFailure }
+    /** Another revision replaced the one this watch judges: its outcome is no longer this rollout's. */
+    | { state: 'superseded'; message: string }
+  );
+
+export interface AssessOptions {
+  /** The watch follows a `rollout undo`: a progress deadline named for another ReplicaSet is not its own. */
+  afterUndo?: boolean;
+  /** The revision this watch judges (from ssh-set-image); absent: whatever revision is current. */
+  identity?: RevisionIdentity;
+}
 
 function describeProblems(problems: readonly PodProblem[]): string {
   const [first] = problems;
@@ -37,60 +54,59 @@ function describeProblems(problems: readonly PodProblem[]): string {
 }
 
 /**
- * One look at a rollout: failed (with why), complete, or still waiting. Pod problems of the new ReplicaSet
- * come first: they are what makes the rollout fail fast, long before the progress deadline would.
+ * One look at a rollout: failed (with why), complete, superseded, or still waiting. Pod problems of the
+ * new ReplicaSet come first: they are what makes the rollout fail fast, long before the progress deadline.
  */
 export function assessRollout(
   snapshot: RolloutSnapshot,
   thresholds: FailureThresholds,
   timers: StateTimers,
   now: number,
-  options: { afterUndo?: boolean } = {},
+  options: AssessOptions = {},
 ): Verdict {
   const { deployment } = snapshot;
-  const progress = progressOf(deployment);
   const rs = newReplicaSet(deployment, snapshot.replicaSets);
-  const rsName = rs?.metadata.name;
+  const progress = progressOf(deployment, rs);
+  const base = { progress, newReplicaSet: rs };
+  if (options.identity) {
+    const replaced = supersededBy(deployment, snapshot.replicaSets, options.identity);
+    if (replaced) return { ...base, state: 'superseded', message: replaced };
+  }
 
+  const newPods = rs ? podsOf(rs, snapshot.pods) : [];
   const problems: PodProblem[] = [];
   const seen = new Set<string>();
-  if (rs)
-    for (const pod of podsOf(rs, snapshot.pods))
-      problems.push(...podProblems(pod, thresholds, timers, now, seen));
+  for (const pod of newPods) problems.push(...podProblems(pod, thresholds, timers, now, seen));
   timers.keepOnly(seen);
   if (problems.length > 0) {
     const kind = problems[0]!.kind;
-    return {
-      state: 'failed',
-      failure: { kind, reason: describeProblems(problems), problems },
-      progress,
-      newReplicaSet: rsName,
-    };
+    return { ...base, state: 'failed', failure: { kind, reason: describeProblems(problems), problems } };
   }
 
-  const state = deploymentState(deployment, options.afterUndo ? rsName : undefined);
+  const state = deploymentState(deployment, options.afterUndo ? rs?.metadata.name : undefined);
   switch (state.state) {
     case 'deadline-exceeded':
       return {
+        ...base,
         state: 'failed',
         failure: {
           kind: 'progress-deadline',
           reason: `ProgressDeadlineExceeded: ${state.message}`,
           problems: [],
         },
-        progress,
-        newReplicaSet: rsName,
       };
     case 'replica-failure':
       return {
+        ...base,
         state: 'failed',
         failure: { kind: 'replica-failure', reason: state.message, problems: [] },
-        progress,
-        newReplicaSet: rsName,
       };
-    case 'waiting':
-      return { state: 'waiting', message: state.message, progress, newReplicaSet: rsName };
+    case 'waiting': {
+      const pod = waitingFor(newPods, timers, now);
+      const message = pod ? `new pod ${pod.pod} ${pod.what}` : state.message;
+      return { ...base, state: 'waiting', message, waitingFor: pod };
+    }
     case 'complete':
-      return { state: 'complete', progress, newReplicaSet: rsName };
+      return { ...base, state: 'complete' };
   }
 }

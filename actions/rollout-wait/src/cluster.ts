@@ -17,9 +17,12 @@ export interface RolloutCluster {
     container: string,
     options: { tailLines: number; previous: boolean },
   ): Promise<string>;
-  /** `kubectl rollout undo --to-revision`. */
-  undo(namespace: string, deployment: string, revision: number): Promise<void>;
+  /** `kubectl patch --type=json`: all operations apply, or none (a failed `test` refuses the whole patch). */
+  patchDeployment(namespace: string, deployment: string, patch: JsonPatch): Promise<void>;
 }
+
+/** RFC 6902 operations. */
+export type JsonPatch = { op: 'test' | 'add' | 'replace' | 'remove'; path: string; value?: unknown }[];
 
 /**
  * An error talking to the cluster. Transient ones (5xx, 410 Gone, a dropped connection, a timeout) are

@@ -17,6 +17,7 @@ import {
   getSshConnectionInputs,
   type SshConnectionSettings,
 } from '../../lib/src/ssh/index.js';
+import type { RevisionIdentity } from './replica-sets.js';
 import type { RolloutWaitSettings } from './rollout-wait.js';
 
 /** Where kubectl runs and which cluster it talks to. */
@@ -66,6 +67,28 @@ function sshSettings(): SshConnectionSettings | undefined {
   return settings;
 }
 
+// What the Deployment controller puts in the pod-template-hash label: a short base-36-like word.
+const TEMPLATE_HASH = /^[a-z0-9]{1,20}$/;
+
+/** The revision ssh-set-image set (its `revision` and `pod-template-hash` outputs), when given. */
+function revisionIdentity(): RevisionIdentity | undefined {
+  const hash = getOptionalInput('pod-template-hash');
+  if (hash !== undefined && !TEMPLATE_HASH.test(hash)) {
+    throw ConfigurationError.invalidInput(
+      'pod-template-hash',
+      hash,
+      "ssh-set-image's pod-template-hash output: 1 to 20 lowercase letters and digits",
+    );
+  }
+  const revision =
+    getOptionalInput('revision') === undefined ? undefined : getIntegerInput('revision', 0, { min: 1 });
+  if (hash === undefined && revision === undefined) return undefined;
+  return {
+    ...(revision === undefined ? {} : { revision }),
+    ...(hash === undefined ? {} : { podTemplateHash: hash }),
+  };
+}
+
 export function getInputs(): RolloutWaitInputs {
   const namespace = getRequiredInput('namespace', "Pass branch-to-namespace's namespace output.");
   if (!isDns1123Label(namespace))
@@ -86,10 +109,13 @@ export function getInputs(): RolloutWaitInputs {
       crashLoopRestarts: getIntegerInput('crash-loop-restarts', 2, { min: 0, max: 100 }),
       unschedulableMs: getDurationInput('unschedulable-timeout', 2 * 60_000, { minMs: 0, maxMs: 3_600_000 }),
       readinessMs: getDurationInput('readiness-timeout', 5 * 60_000, { minMs: 0, maxMs: 3_600_000 }),
+      imagePullGraceMs: getDurationInput('image-pull-grace', 20_000, { minMs: 0, maxMs: 10 * 60_000 }),
     },
     rollbackOnFailure: getBooleanInput('rollback-on-failure', true),
     logLines: getIntegerInput('log-lines', 50, { min: 1, max: 1000 }),
   };
+  const identity = revisionIdentity();
+  if (identity) settings.identity = identity;
   if (previous !== undefined) {
     // '' and '0' both mean "no previous revision" (a first deploy): ssh-set-image may pass either.
     const revision = getIntegerInput('previous-revision', 0, { min: 0 });

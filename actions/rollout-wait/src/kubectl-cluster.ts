@@ -12,7 +12,7 @@ import {
   selectorString,
 } from '../../lib/src/kubectl/index.js';
 import type { RolloutSnapshot } from './assess.js';
-import { ClusterError, type RolloutCluster } from './cluster.js';
+import { ClusterError, type JsonPatch, type RolloutCluster } from './cluster.js';
 
 /** The one kubectl call the watcher needs: argv in, result out whatever the exit code. */
 export type KubectlRun = Pick<Kubectl, 'run'>;
@@ -119,10 +119,8 @@ export class KubectlCluster implements RolloutCluster {
     return this.run(containerLogsArgs(namespace, pod, container, options));
   }
 
-  async undo(namespace: string, name: string, revision: number): Promise<void> {
-    await this.run(
-      ['rollout', 'undo', `deployment/${name}`, '--namespace', namespace, `--to-revision=${revision}`],
-      false,
-    );
+  async patchDeployment(namespace: string, name: string, patch: JsonPatch): Promise<void> {
+    const args = ['patch', 'deployment', name, '--namespace', namespace, '--type=json'];
+    await this.run([...args, `--patch=${JSON.stringify(patch)}`], false);
   }
 }

@@ -1,4 +1,4 @@
-import { errorMessage, group, info, setOutputs, warning, writeJobSummary } from '../../lib/src/index.js';
+import { errorMessage, info, setOutputs, warning, writeJobSummary } from '../../lib/src/index.js';
 import { type OpenKubectl, openKubectl } from './connection.js';
 import { type ConnectionInputs, getInputs, type RolloutWaitInputs } from './inputs.js';
 import { KubectlCluster } from './kubectl-cluster.js';
@@ -18,9 +18,9 @@ async function watch(inputs: RolloutWaitInputs, deps: RolloutWaitDeps): Promise<
   const open = await deps.open(inputs.connection);
   try {
     const cluster = new KubectlCluster(open.kubectl);
-    return await group(`Watch the rollout of deployment/${deployment} in ${namespace}`, () =>
-      waitForRollout(cluster, inputs.settings, deps.clock, { info, warning }),
-    );
+    // Not in a log group: the progress lines are what a reader of the step's log looks for first.
+    info(`Watching the rollout of deployment/${deployment} in ${namespace}`);
+    return await waitForRollout(cluster, inputs.settings, deps.clock, { info, warning });
   } finally {
     await open.close();
   }
@@ -53,6 +53,10 @@ export async function run(deps: RolloutWaitDeps = defaultDeps()): Promise<void> 
   if (outcome.result === 'succeeded') {
     info(`deployment/${deployment} is available: ${outcome.reason}.`);
     return;
+  }
+  if (outcome.result === 'superseded') {
+    // Not a success (this revision was not judged) and not a failure of it: nothing was rolled back.
+    throw new Error(`deployment/${deployment}: ${outcome.reason}; nothing was rolled back.`);
   }
   // Failed even after a good rollback: the change that was asked for did not ship.
   const rolledBack =

@@ -5,12 +5,14 @@ export type FailureKind =
   | 'image-pull'
   | 'invalid-image'
   | 'container-config'
+  | 'container-start'
   | 'crash-loop'
   | 'unschedulable'
   | 'readiness'
   | 'progress-deadline'
   | 'replica-failure'
-  | 'timeout';
+  | 'timeout'
+  | 'superseded';
 
 export interface PodProblem {
   kind: FailureKind;
@@ -30,15 +32,29 @@ export interface FailureThresholds {
   unschedulableMs: number;
   /** How long a pod whose containers all run may stay not ready. */
   readinessMs: number;
+  /** How long an image pull may keep failing for a reason that can pass (a registry hiccup). */
+  imagePullGraceMs: number;
 }
 
-const WAITING_KINDS: Record<string, FailureKind> = {
-  ErrImagePull: 'image-pull',
-  ImagePullBackOff: 'image-pull',
+/** Waiting reasons that will not resolve by themselves: the rollout fails at the first sight of them. */
+const HOPELESS_WAITING: Record<string, FailureKind> = {
   ErrImageNeverPull: 'image-pull',
   InvalidImageName: 'invalid-image',
   CreateContainerConfigError: 'container-config',
+  CreateContainerError: 'container-start',
+  RunContainerError: 'container-start',
+  StartError: 'container-start',
+  ContainerCannotRun: 'container-start',
 };
+
+/** A container that exited with one of these never ran its program (no entrypoint, bad mount, …). */
+const START_FAILURES = new Set(['StartError', 'ContainerCannotRun', 'RunContainerError']);
+
+const PULLING = new Set(['ErrImagePull', 'ImagePullBackOff']);
+
+/** Pull errors that asking again will not mend: the image or tag is not there, or the registry says no. */
+const PERMANENT_PULL =
+  /not found|manifest unknown|name unknown|unauthorized|authentication required|denied|forbidden|\b40[134]\b/i;
 
 /**
  * Remembers, across polls, since when each pod has been in a state that is only a failure once it lasts
@@ -47,6 +63,12 @@ const WAITING_KINDS: Record<string, FailureKind> = {
  */
 export class StateTimers {
   private readonly since = new Map<string, number>();
+
+  /** Milliseconds the state `key` has lasted so far, without starting it. */
+  peek(key: string, now: number): number | undefined {
+    const start = this.since.get(key);
+    return start === undefined ? undefined : now - start;
+  }
 
   /** Milliseconds the state `key` has lasted, starting it now when it is new. */
   lasted(key: string, now: number): number {
@@ -68,28 +90,70 @@ export class StateTimers {
   }
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function containerProblem(
-  pod: string,
+  pod: Pod,
   status: ContainerStatus,
   thresholds: FailureThresholds,
+  timers: StateTimers,
+  now: number,
+  seen: Set<string>,
 ): PodProblem | undefined {
-  const waiting = status.state?.waiting;
-  if (!waiting?.reason) return undefined;
+  const name = pod.metadata.name ?? '?';
   const restarts = status.restartCount ?? 0;
-  const base = { pod, container: status.name, reason: waiting.reason, restarted: restarts > 0 };
-  const kind = WAITING_KINDS[waiting.reason];
-  if (kind) return { ...base, kind, message: waiting.message ?? waiting.reason };
-  if (waiting.reason === 'CrashLoopBackOff' && restarts >= thresholds.crashLoopRestarts) {
-    const last = status.lastState?.terminated;
-    const exit = last ? `; last exit code ${last.exitCode ?? '?'} (${last.reason ?? 'terminated'})` : '';
+  const last = status.lastState?.terminated;
+  const terminated = status.state?.terminated;
+  // The runtime could not start the program: every restart will fail the same way.
+  if (terminated?.reason && START_FAILURES.has(terminated.reason)) {
+    const message = terminated.message ?? `exit code ${terminated.exitCode ?? '?'}`;
     return {
-      ...base,
-      kind: 'crash-loop',
-      message:
-        `restarted ${restarts} time${restarts === 1 ? '' : 's'}${exit}: ${waiting.message ?? ''}`.trim(),
+      pod: name,
+      container: status.name,
+      reason: terminated.reason,
+      message,
+      restarted: false,
+      kind: 'container-start',
     };
   }
-  return undefined;
+  const waiting = status.state?.waiting;
+  if (!waiting?.reason) return undefined;
+  const base = { pod: name, container: status.name, reason: waiting.reason, restarted: restarts > 0 };
+  const message = waiting.message ?? waiting.reason;
+  const hopeless = HOPELESS_WAITING[waiting.reason];
+  if (hopeless) return { ...base, kind: hopeless, message };
+
+  const pullKey = timerKey(pod, `pull/${status.name}`);
+  if (PULLING.has(waiting.reason)) {
+    seen.add(pullKey);
+    const lasted = timers.lasted(pullKey, now);
+    if (PERMANENT_PULL.test(message) || lasted >= thresholds.imagePullGraceMs) {
+      const after = lasted > 0 ? ` (failing for ${Math.round(lasted / 1000)} s)` : '';
+      return { ...base, kind: 'image-pull', message: `${message}${after}` };
+    }
+    return undefined;
+  }
+  timers.end(pullKey);
+
+  if (waiting.reason !== 'CrashLoopBackOff') return undefined;
+  const exit = last ? `; last exit code ${last.exitCode ?? '?'} (${last.reason ?? 'terminated'})` : '';
+  // Backing off after a start failure: the program never ran, so waiting for more restarts tells nothing.
+  if (last?.reason && START_FAILURES.has(last.reason)) {
+    return {
+      ...base,
+      reason: last.reason,
+      kind: 'container-start',
+      message: last.message ?? `exit code ${last.exitCode ?? '?'}`,
+    };
+  }
+  if (restarts < thresholds.crashLoopRestarts) return undefined;
+  return {
+    ...base,
+    kind: 'crash-loop',
+    message: `restarted ${plural(restarts, 'time')}${exit}: ${waiting.message ?? ''}`.trim(),
+  };
 }
 
 /** The kubelet does not probe before `initialDelaySeconds`: that wait is not the probe failing. */
@@ -98,7 +162,7 @@ function probeDelayMs(pod: Pod): number {
   return Math.max(0, ...delays) * 1000;
 }
 
-function timerKey(pod: Pod, state: string): string {
+export function timerKey(pod: Pod, state: string): string {
   return `${pod.metadata.uid ?? pod.metadata.name}/${state}`;
 }
 
@@ -117,7 +181,7 @@ export function podProblems(
   const status = pod.status ?? {};
   const problems: PodProblem[] = [];
   for (const container of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
-    const problem = containerProblem(name, container, thresholds);
+    const problem = containerProblem(pod, container, thresholds, timers, now, seen);
     if (problem) problems.push(problem);
   }
 

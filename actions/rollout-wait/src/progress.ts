@@ -1,16 +1,20 @@
-import { conditionOf, type Deployment } from '../../lib/src/kubectl/index.js';
+import { conditionOf, type Deployment, type ReplicaSet } from '../../lib/src/kubectl/index.js';
 import { specObserved } from './replica-sets.js';
 
+/** Where the rollout stands, counted on the new ReplicaSet's pods: old pods that still serve are not progress. */
 export interface RolloutProgress {
   desired: number;
+  /** Pods of the new ReplicaSet. */
   updated: number;
+  /** Of those, ready and available: the Deployment's own counts mix in the old pods. */
   ready: number;
   available: number;
-  /** All pods of the Deployment, old and new: above `updated` while old pods still terminate. */
+  /** All pods of the Deployment, old and new: above `updated` while old pods still run or terminate. */
   total: number;
 }
 
-export function progressOf(deployment: Deployment): RolloutProgress {
+/** The Deployment's own counts, old pods included: what `kubectl rollout status` judges. */
+function deploymentCounts(deployment: Deployment): RolloutProgress {
   const status = deployment.status ?? {};
   return {
     desired: deployment.spec?.replicas ?? 1,
@@ -21,11 +25,17 @@ export function progressOf(deployment: Deployment): RolloutProgress {
   };
 }
 
+export function progressOf(deployment: Deployment, newReplicaSet: ReplicaSet | undefined): RolloutProgress {
+  const counts = deploymentCounts(deployment);
+  const status = newReplicaSet?.status ?? {};
+  return { ...counts, ready: status.readyReplicas ?? 0, available: status.availableReplicas ?? 0 };
+}
+
 export function formatProgress(p: RolloutProgress): string {
   const old = p.total - p.updated;
   return (
-    `${p.updated}/${p.desired} updated, ${p.ready} ready, ${p.available} available` +
-    (old > 0 ? `, ${old} old pending termination` : '')
+    `${p.updated}/${p.desired} new pods, ${p.ready} ready, ${p.available} available` +
+    (old > 0 ? `; ${old} old pod${old === 1 ? '' : 's'} left` : '')
   );
 }
 
@@ -81,7 +91,7 @@ export function deploymentState(deployment: Deployment, currentReplicaSet?: stri
       message: `${replicaFailure.reason ?? 'ReplicaFailure'}: ${replicaFailure.message ?? ''}`.trim(),
     };
   }
-  const p = progressOf(deployment);
+  const p = deploymentCounts(deployment);
   // A paused Deployment makes no progress and never reaches its deadline: say so while waiting.
   const paused = deployment.spec?.paused ? ' (the Deployment is paused: kubectl rollout resume)' : '';
   if (paused && (p.updated < p.desired || p.total > p.updated || p.available < p.updated)) {

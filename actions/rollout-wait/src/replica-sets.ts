@@ -1,4 +1,5 @@
 import {
+  CHANGE_CAUSE_ANNOTATION,
   type Deployment,
   type ObjectMeta,
   type Pod,
@@ -62,4 +63,52 @@ export function podsOf(replicaSet: ReplicaSet, pods: readonly Pod[]): Pod[] {
     if (uid !== undefined && owner !== undefined) return owner === uid;
     return hash !== undefined && pod.metadata.labels?.[TEMPLATE_HASH_LABEL] === hash;
   });
+}
+
+/** The revision a watch judges: what ssh-set-image set. The template hash survives a `rollout undo`; the number does not. */
+export interface RevisionIdentity {
+  revision?: number;
+  podTemplateHash?: string;
+}
+
+export function hashOf(replicaSet: ReplicaSet): string | undefined {
+  return replicaSet.metadata.labels?.[TEMPLATE_HASH_LABEL];
+}
+
+export function describeIdentity(identity: RevisionIdentity): string {
+  const hash = identity.podTemplateHash ? `pod-template-hash ${identity.podTemplateHash}` : undefined;
+  if (identity.revision === undefined) return hash ?? 'the revision';
+  return `revision ${identity.revision}${hash ? ` (${hash})` : ''}`;
+}
+
+function isJudged(replicaSet: ReplicaSet, identity: RevisionIdentity): boolean {
+  if (identity.podTemplateHash !== undefined) return hashOf(replicaSet) === identity.podTemplateHash;
+  return revisionOf(replicaSet) === identity.revision;
+}
+
+/**
+ * What replaced the judged revision, once the controller has made another ReplicaSet the Deployment's
+ * current one; undefined while the judged revision is still current (or no verdict is possible yet).
+ */
+export function supersededBy(
+  deployment: Deployment,
+  replicaSets: readonly ReplicaSet[],
+  identity: RevisionIdentity,
+): string | undefined {
+  const current = newReplicaSet(deployment, replicaSets);
+  if (current === undefined || isJudged(current, identity)) return undefined;
+  const cause = deployment.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION];
+  return (
+    `${describeIdentity(identity)} is no longer the Deployment's: revision ${revisionOf(current) ?? '?'} ` +
+    `(ReplicaSet ${current.metadata.name}${cause ? `, change-cause "${cause}"` : ''}) replaced it`
+  );
+}
+
+/** The owned ReplicaSet of the given revision number. */
+export function replicaSetOfRevision(
+  deployment: Deployment,
+  replicaSets: readonly ReplicaSet[],
+  revision: number,
+): ReplicaSet | undefined {
+  return ownedReplicaSets(deployment, replicaSets).find((rs) => revisionOf(rs) === revision);
 }

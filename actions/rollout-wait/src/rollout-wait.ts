@@ -3,7 +3,7 @@ import type { RolloutCluster } from './cluster.js';
 import { collectFailureDetails, type PodDetails } from './failure-details.js';
 import type { FailureThresholds } from './pod-problems.js';
 import type { RolloutProgress } from './progress.js';
-import { previousRevision } from './replica-sets.js';
+import { previousRevision, type RevisionIdentity, replicaSetOfRevision } from './replica-sets.js';
 import { type RollbackResult, rollBack } from './rollback.js';
 import { type Clock, type WatchLog, watchRollout } from './watcher.js';
 
@@ -17,10 +17,13 @@ export interface RolloutWaitSettings {
   rollbackOnFailure: boolean;
   /** From ssh-set-image; when absent, the highest revision below the current one. */
   previousRevision?: number;
+  /** The revision ssh-set-image set; absent: the watch judges whatever revision is current. */
+  identity?: RevisionIdentity;
   logLines: number;
 }
 
-export type RolloutResult = 'succeeded' | 'failed' | 'rolled-back';
+/** `superseded`: another revision replaced the judged one before it was judged; nothing was rolled back. */
+export type RolloutResult = 'succeeded' | 'failed' | 'rolled-back' | 'superseded';
 
 export interface RolloutOutcome {
   result: RolloutResult;
@@ -45,6 +48,17 @@ export async function waitForRollout(
 ): Promise<RolloutOutcome> {
   const start = clock.now();
   const result = await watchRollout(cluster, settings, clock, log);
+  if (result.outcome === 'superseded') {
+    log.warning(`Not judged: ${result.reason}.`);
+    return {
+      result: 'superseded',
+      reason: result.reason,
+      revision: result.revision,
+      durationMs: clock.now() - start,
+      progress: result.progress,
+      details: [],
+    };
+  }
   if (result.outcome === 'complete') {
     return {
       result: 'succeeded',
@@ -69,16 +83,22 @@ export async function waitForRollout(
   });
 
   if (!settings.rollbackOnFailure) return failed(failure.reason);
-  const target =
-    settings.previousRevision ??
-    (result.snapshot ? previousRevision(result.snapshot.deployment, result.snapshot.replicaSets) : undefined);
+  const { snapshot } = result;
+  // Without a look at the Deployment there is no judged spec to undo safely.
+  if (!snapshot) return failed(`${failure.reason} (not rolled back: the cluster never answered)`);
+  const target = settings.previousRevision ?? previousRevision(snapshot.deployment, snapshot.replicaSets);
   if (target === undefined || target === result.revision) {
     return failed(`${failure.reason} (no earlier revision to roll back to)`);
   }
+  const targetSet = replicaSetOfRevision(snapshot.deployment, snapshot.replicaSets, target);
+  if (!targetSet) {
+    return failed(`${failure.reason} (not rolled back: revision ${target} has no ReplicaSet left)`);
+  }
   const rollback = await rollBack(
     cluster,
-    target,
-    { ...settings, timeoutMs: settings.rollbackTimeoutMs },
+    snapshot.deployment,
+    targetSet,
+    { ...settings, timeoutMs: settings.rollbackTimeoutMs, identity: undefined },
     clock,
     log,
   );

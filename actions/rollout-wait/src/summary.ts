@@ -8,6 +8,7 @@ const TITLES: Record<RolloutOutcome['result'], string> = {
   succeeded: 'rolled out',
   failed: 'failed',
   'rolled-back': 'failed and was rolled back',
+  superseded: 'was superseded by another revision',
 };
 
 function seconds(ms: number): string {

@@ -3,6 +3,11 @@ import { assessRollout, type RolloutFailure, type RolloutSnapshot } from './asse
 import { ClusterError, type RolloutCluster } from './cluster.js';
 import { type FailureThresholds, StateTimers } from './pod-problems.js';
 import { formatProgress, type RolloutProgress, sameProgress } from './progress.js';
+import type { RevisionIdentity } from './replica-sets.js';
+import type { WaitingFor } from './waiting.js';
+
+/** A rollout that waits says what for at least this often, even when nothing changed. */
+const WAITING_LINE_MS = 10_000;
 
 export interface Clock {
   now(): number;
@@ -31,6 +36,8 @@ export interface WatchOptions {
    * the controller keeps reporting until the Deployment completes, is not the rollback's.
    */
   afterUndo?: boolean;
+  /** The revision to judge; absent: whatever revision is current. */
+  identity?: RevisionIdentity;
 }
 
 export type WatchResult =
@@ -43,7 +50,35 @@ export type WatchResult =
       snapshot?: RolloutSnapshot;
       /** Runner clock time at which the failure was seen. */
       detectedAt: number;
+    }
+  | {
+      outcome: 'superseded';
+      reason: string;
+      revision?: number;
+      progress: RolloutProgress;
+      snapshot: RolloutSnapshot;
     };
+
+/** The readiness probe's last complaint about a pod, from its Unhealthy events; '' when there is none. */
+async function probeComplaint(cluster: RolloutCluster, namespace: string, pod: string): Promise<string> {
+  try {
+    const events = await cluster.podEvents(namespace, pod);
+    const unhealthy = events.filter((event) => event.reason === 'Unhealthy').at(-1);
+    return unhealthy?.message ? `, last: ${unhealthy.message.trim()}` : '';
+  } catch {
+    return ''; // An explanation that cannot be read must not fail the watch.
+  }
+}
+
+async function waitingLine(
+  cluster: RolloutCluster,
+  options: WatchOptions,
+  message: string,
+  pod?: WaitingFor,
+) {
+  const detail = pod?.probeFailing ? await probeComplaint(cluster, options.namespace, pod.pod) : '';
+  return `Waiting for ${message}${detail}`;
+}
 
 /**
  * Polls the rollout until it completes, fails, or times out. Polling (rather than a watch stream) makes
@@ -63,6 +98,7 @@ export async function watchRollout(
   let lastWaiting = 'no answer from the cluster yet';
   let errorStreak = 0;
   let last: RolloutSnapshot | undefined;
+  let lastLineAt = clock.now();
 
   for (;;) {
     const pollStart = clock.now();
@@ -84,14 +120,25 @@ export async function watchRollout(
       const now = clock.now();
       const verdict = assessRollout(snapshot, options.thresholds, timers, now, {
         afterUndo: options.afterUndo,
+        identity: options.identity,
       });
       const revision = revisionOf(snapshot.deployment);
       if (!sameProgress(shown, verdict.progress)) {
         shown = verdict.progress;
+        lastLineAt = now;
         log.info(`${options.deployment}: ${formatProgress(verdict.progress)}`);
       }
       if (verdict.state === 'complete')
         return { outcome: 'complete', revision, progress: verdict.progress, snapshot };
+      if (verdict.state === 'superseded') {
+        return {
+          outcome: 'superseded',
+          reason: verdict.message,
+          revision,
+          progress: verdict.progress,
+          snapshot,
+        };
+      }
       if (verdict.state === 'failed') {
         return {
           outcome: 'failed',
@@ -103,6 +150,13 @@ export async function watchRollout(
         };
       }
       lastWaiting = verdict.message;
+      if (now - lastLineAt >= WAITING_LINE_MS) {
+        lastLineAt = now;
+        log.info(await waitingLine(cluster, options, verdict.message, verdict.waitingFor));
+      }
+    } else if (clock.now() - lastLineAt >= WAITING_LINE_MS) {
+      lastLineAt = clock.now();
+      log.info(`Waiting: ${lastWaiting}`);
     }
 
     const now = clock.now();

@@ -1,6 +1,7 @@
-import type { KubeEvent } from '../../lib/src/kubectl/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { type KubeEvent, revisionOf, TEMPLATE_HASH_LABEL } from '../../lib/src/kubectl/index.js';
 import type { RolloutSnapshot } from '../src/assess.js';
-import type { RolloutCluster } from '../src/cluster.js';
+import { ClusterError, type JsonPatch, type RolloutCluster } from '../src/cluster.js';
 import type { Clock } from '../src/watcher.js';
 
 /** A clock for unit tests: sleeping moves time forward at once. */
@@ -22,8 +23,11 @@ export type Answer = RolloutSnapshot | Error;
  * repeats its last answer. Every call costs `latencyMs` on the fake clock.
  */
 export class FakeCluster implements RolloutCluster {
+  /** The revisions undone to, read from each undo patch's template. */
   readonly undos: number[] = [];
+  readonly patches: JsonPatch[] = [];
   polls = 0;
+  private last?: RolloutSnapshot;
   private index = 0;
   events: Record<string, KubeEvent[]> = {};
   logs: Record<string, string | Error> = {};
@@ -44,7 +48,14 @@ export class FakeCluster implements RolloutCluster {
     const answer = list[Math.min(this.index++, list.length - 1)];
     if (answer === undefined) throw new Error('FakeCluster: no answers scripted');
     if (answer instanceof Error) throw answer;
+    this.last = structuredClone(answer);
     return structuredClone(answer);
+  }
+
+  /** Makes the next poll (and those after it) answer `snapshot`, as if the cluster changed under us. */
+  answerNext(snapshot: RolloutSnapshot): void {
+    this.before = [snapshot];
+    this.index = 0;
   }
 
   async podEvents(_namespace: string, pod: string): Promise<KubeEvent[]> {
@@ -63,10 +74,31 @@ export class FakeCluster implements RolloutCluster {
     return logs ?? '';
   }
 
-  async undo(_namespace: string, _deployment: string, revision: number): Promise<void> {
+  /** Applies an undo patch as the API server would: refused when its generation test fails. */
+  async patchDeployment(_namespace: string, _deployment: string, patch: JsonPatch): Promise<void> {
     this.clock.time += this.latencyMs;
     if (this.undoError) throw this.undoError;
-    this.undos.push(revision);
+    this.patches.push(patch);
+    // The server tests against what it holds now: the answer the next poll would read.
+    const next = this.before[Math.min(this.index, this.before.length - 1)];
+    const now = next instanceof Error || next === undefined ? this.last : next;
+    const test = patch.find((op) => op.op === 'test' && op.path === '/metadata/generation');
+    if (test && test.value !== now?.deployment.metadata.generation) {
+      throw new ClusterError(
+        'Error from server (Invalid): the server rejected our request: test failed',
+        false,
+      );
+    }
+    const template = patch.find((op) => op.path === '/spec/template')?.value;
+    const target = this.last?.replicaSets.find((rs) => {
+      const labels = { ...rs.spec.template.metadata?.labels };
+      delete labels[TEMPLATE_HASH_LABEL];
+      return isDeepStrictEqual(
+        { ...rs.spec.template, metadata: { ...rs.spec.template.metadata, labels } },
+        template,
+      );
+    });
+    this.undos.push(target ? (revisionOf(target) ?? -1) : -1);
     this.before = this.after;
     this.index = 0;
   }

@@ -29,7 +29,12 @@ describe('getInputs', () => {
       timeoutMs: 600_000,
       rollbackTimeoutMs: 300_000,
       pollIntervalMs: 1_000,
-      thresholds: { crashLoopRestarts: 2, unschedulableMs: 120_000, readinessMs: 300_000 },
+      thresholds: {
+        crashLoopRestarts: 2,
+        unschedulableMs: 120_000,
+        readinessMs: 300_000,
+        imagePullGraceMs: 20_000,
+      },
       rollbackOnFailure: true,
       logLines: 50,
     });
@@ -45,7 +50,10 @@ describe('getInputs', () => {
       'crash-loop-restarts': '0',
       'unschedulable-timeout': '30s',
       'readiness-timeout': '1m',
+      'image-pull-grace': '0s',
       'rollback-on-failure': 'false',
+      revision: '5',
+      'pod-template-hash': '6db4dc8b59',
       'previous-revision': '4',
       kubeconfig: 'kube/config',
     });
@@ -53,9 +61,10 @@ describe('getInputs', () => {
     expect(settings).toMatchObject({
       timeoutMs: 90_000,
       pollIntervalMs: 500,
-      thresholds: { crashLoopRestarts: 0, unschedulableMs: 30_000, readinessMs: 60_000 },
+      thresholds: { crashLoopRestarts: 0, unschedulableMs: 30_000, readinessMs: 60_000, imagePullGraceMs: 0 },
       rollbackOnFailure: false,
       previousRevision: 4,
+      identity: { revision: 5, podTemplateHash: '6db4dc8b59' },
     });
     expect(connection.kubeconfig).toBe('kube/config');
   });
@@ -86,6 +95,15 @@ describe('getInputs', () => {
     [
       { namespace: 'shop', deployment: 'web', 'rollback-on-failure': 'yes' },
       "Invalid input 'rollback-on-failure'",
+    ],
+    [
+      { namespace: 'shop', deployment: 'web', 'pod-template-hash': 'ABC/../x' },
+      "Invalid input 'pod-template-hash': 'ABC/../x'. Expected ssh-set-image's pod-template-hash output",
+    ],
+    [{ namespace: 'shop', deployment: 'web', revision: '0' }, "Invalid input 'revision': '0'"],
+    [
+      { namespace: 'shop', deployment: 'web', 'image-pull-grace': '11m' },
+      "Invalid input 'image-pull-grace': '11m'",
     ],
   ])('rejects %j, naming the input and value', (inputs, message) => {
     withInputs(inputs);

@@ -5,7 +5,7 @@ import {
   KubectlNotFoundError,
   type KubectlRunOptions,
 } from '../../lib/src/kubectl/index.js';
-import { ClusterError } from '../src/cluster.js';
+import { ClusterError, type JsonPatch } from '../src/cluster.js';
 import { KubectlCluster, selectorArgument } from '../src/kubectl-cluster.js';
 import { fixture, replicaSetOf } from './objects.js';
 
@@ -109,18 +109,20 @@ describe('KubectlCluster', () => {
     await expect(new KubectlCluster(fake.kubectl).snapshot('a', 'b')).rejects.toBe(missing);
   });
 
-  it('sends rollout undo once, never as a command safe to re-run', async () => {
+  it('sends the undo patch once, never as a command safe to re-run', async () => {
     const fake = fakeKubectl(() => ({}));
-    await new KubectlCluster(fake.kubectl).undo('shop', 'web', 4);
+    const patch: JsonPatch = [{ op: 'test', path: '/metadata/generation', value: 4 }];
+    await new KubectlCluster(fake.kubectl).patchDeployment('shop', 'web', patch);
     expect(fake.calls).toEqual([
       {
         args: [
-          'rollout',
-          'undo',
-          'deployment/web',
+          'patch',
+          'deployment',
+          'web',
           '--namespace',
           'shop',
-          '--to-revision=4',
+          '--type=json',
+          '--patch=[{"op":"test","path":"/metadata/generation","value":4}]',
           '--request-timeout=10s',
         ],
         options: { ignoreExitCode: true, readOnly: false },

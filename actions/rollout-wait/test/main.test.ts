@@ -6,7 +6,7 @@ import type { CommandResult } from '../../lib/src/index.js';
 import type { RolloutSnapshot } from '../src/assess.js';
 import { run } from '../src/main.js';
 import { FakeClock } from './fake-cluster.js';
-import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+import { deploymentAt, ownedBy, podWaiting, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
 
 /** kubectl answering every poll with `snapshots` in turn (the last one repeats), recording argv. */
 function scriptedKubectl(snapshots: RolloutSnapshot[]) {
@@ -37,14 +37,15 @@ function ok(body: unknown): CommandResult {
   return { exitCode: 0, stdout: JSON.stringify(body), stderr: '' };
 }
 
-function complete(revision: number): RolloutSnapshot {
+/** A completed rollout of `revision`, whose ReplicaSet has the template of revision `templateOf`. */
+function complete(revision: number, templateOf = revision): RolloutSnapshot {
   const deployment = deploymentAt(revision, {
     replicas: 1,
     updatedReplicas: 1,
     readyReplicas: 1,
     availableReplicas: 1,
   });
-  const rs = replicaSetOf(deployment, revision);
+  const rs = replicaSetOf(deployment, revision, templateOf);
   return { deployment, replicaSets: [replicaSetOf(deployment, 1), rs], pods: [ownedBy(readyPod(), rs)] };
 }
 
@@ -96,7 +97,8 @@ describe('run', () => {
   });
 
   it('fails the step after rolling back, naming the reason and the revision it went back to', async () => {
-    const kubectl = scriptedKubectl([rolloutWithNewPod(fixture('pod-imagepullbackoff')), complete(3)]);
+    const missingImage = podWaiting('ErrImagePull', 'reg/app:v9: not found');
+    const kubectl = scriptedKubectl([rolloutWithNewPod(missingImage), complete(3, 1)]);
     let closed = false;
     const error = await run({
       open: async () => ({
@@ -109,17 +111,20 @@ describe('run', () => {
     }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(
-      /^the rollout of deployment\/guestbook-ui failed: ImagePullBackOff in pod guestbook-ui-hash2-new, container errimagepullbackoff: .+\. Rolled back to revision 1\.$/,
+      /^the rollout of deployment\/guestbook-ui failed: ErrImagePull in pod guestbook-ui-hash2-new, container errimagepullbackoff: reg\/app:v9: not found\. Rolled back to revision 1\.$/,
     );
-    expect(kubectl.calls).toContainEqual([
-      'rollout',
-      'undo',
-      'deployment/guestbook-ui',
+    const patch = kubectl.calls.find((args) => args[0] === 'patch');
+    expect(patch?.slice(0, 6)).toEqual([
+      'patch',
+      'deployment',
+      'guestbook-ui',
       '--namespace',
       'shop',
-      '--to-revision=1',
-      '--request-timeout=10s',
+      '--type=json',
     ]);
+    // Only while the Deployment is still the judged one (generation 2), and to revision 1's image.
+    expect(patch?.[6]).toMatch(/^--patch=\[\{"op":"test","path":"\/metadata\/generation","value":2\}/);
+    expect(patch?.[6]).toContain(':r1"');
     expect(outputs()).toMatch(/^result<<.+\nrolled-back\n/m);
     expect(closed).toBe(true);
   });

@@ -65,15 +65,18 @@ export function deploymentAt(
   return d;
 }
 
-/** A ReplicaSet of the fixture Deployment, the way the controller names and labels it. */
-export function replicaSetOf(deployment: Deployment, revision: number): ReplicaSet {
-  const hash = `hash${revision}`;
+/**
+ * A ReplicaSet of the fixture Deployment, the way the controller names and labels it. `templateOf` is the
+ * revision whose template it has: after `rollout undo` to revision 1, revision 3 is revision 1's ReplicaSet.
+ */
+export function replicaSetOf(deployment: Deployment, revision: number, templateOf = revision): ReplicaSet {
+  const hash = `hash${templateOf}`;
   const uid = deployment.metadata.uid;
   if (uid === undefined) throw new Error('replicaSetOf: the Deployment has no uid to own a ReplicaSet by');
   return {
     metadata: {
       name: `${deployment.metadata.name}-${hash}`,
-      uid: `rs-uid-${revision}`,
+      uid: `rs-uid-${templateOf}`,
       labels: { app: 'guestbook-ui', 'pod-template-hash': hash },
       annotations: { 'deployment.kubernetes.io/revision': String(revision) },
       ownerReferences: [
@@ -85,8 +88,25 @@ export function replicaSetOf(deployment: Deployment, revision: number): ReplicaS
         },
       ],
     },
-    spec: { replicas: 1, selector: deployment.spec.selector, template: deployment.spec.template },
+    spec: {
+      replicas: 1,
+      selector: deployment.spec.selector,
+      template: templateOfRevision(deployment, templateOf),
+    },
   };
+}
+
+/** The Deployment's template with an image per revision, so that each revision's template differs. */
+function templateOfRevision(deployment: Deployment, revision: number) {
+  const template = structuredClone(deployment.spec.template);
+  const hash = `hash${revision}`;
+  template.metadata = {
+    ...template.metadata,
+    labels: { ...template.metadata?.labels, 'pod-template-hash': hash },
+  };
+  for (const container of template.spec.containers)
+    container.image = `${container.image.split(':')[0]}:r${revision}`;
+  return template;
 }
 
 /** `pod`, renamed and owned by `rs` as the ReplicaSet controller would make it. */

@@ -48,7 +48,7 @@ function justRolledBack(deadlineNames = 'guestbook-ui-hash2'): RolloutSnapshot {
     conditions: deadlineOf(deadlineNames),
   });
   const broken = replicaSetOf(deployment, 2);
-  const current = replicaSetOf(deployment, 3);
+  const current = replicaSetOf(deployment, 3, 1);
   return {
     deployment,
     replicaSets: [broken, current],
@@ -67,11 +67,11 @@ function rolledBackAndAvailable(): RolloutSnapshot {
         type: 'Progressing',
         status: 'True',
         reason: 'NewReplicaSetAvailable',
-        message: 'ReplicaSet "guestbook-ui-hash3" has successfully progressed.',
+        message: 'ReplicaSet "guestbook-ui-hash1" has successfully progressed.',
       },
     ],
   });
-  const current = replicaSetOf(deployment, 3);
+  const current = replicaSetOf(deployment, 3, 1);
   return {
     deployment,
     replicaSets: [replicaSetOf(deployment, 2), current],
@@ -85,12 +85,12 @@ describe('the progress deadline of the ReplicaSet rolled back from', () => {
     expect(verdict).toMatchObject({
       state: 'waiting',
       message: '1 old replicas pending termination',
-      newReplicaSet: 'guestbook-ui-hash3',
+      newReplicaSet: { metadata: { name: 'guestbook-ui-hash1' } },
     });
   });
 
   it('still fails the watch after an undo when it names the current ReplicaSet', () => {
-    const verdict = assessRollout(justRolledBack('guestbook-ui-hash3'), thresholds, new StateTimers(), 0, {
+    const verdict = assessRollout(justRolledBack('guestbook-ui-hash1'), thresholds, new StateTimers(), 0, {
       afterUndo: true,
     });
     expect(verdict).toMatchObject({ state: 'failed', failure: { kind: 'progress-deadline' } });

@@ -14,12 +14,18 @@ import {
   rolloutWithNewPod,
 } from './objects.js';
 
-const thresholds = { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000 };
+const thresholds = {
+  crashLoopRestarts: 2,
+  unschedulableMs: 60_000,
+  readinessMs: 60_000,
+  imagePullGraceMs: 0,
+};
 
 describe('deploymentState on real Deployment objects', () => {
   it('waits while a progressing rollout has updated 1 of 2 pods', () => {
     const d = fixture<Deployment>('deployment-progressing');
-    expect(progressOf(d)).toEqual({ desired: 1, updated: 1, ready: 1, available: 1, total: 2 });
+    // The fixture's new ReplicaSet has no pod ready yet: its one ready pod is the old one.
+    expect(progressOf(d, undefined)).toEqual({ desired: 1, updated: 1, ready: 0, available: 0, total: 2 });
     expect(deploymentState(d)).toEqual({ state: 'waiting', message: '1 old replicas pending termination' });
   });
 
@@ -72,18 +78,20 @@ describe('deploymentState on real Deployment objects', () => {
 });
 
 describe('progress lines', () => {
-  it('reads the counts and tells old pods apart', () => {
-    expect(formatProgress(progressOf(fixture<Deployment>('deployment-progressing')))).toBe(
-      '1/1 updated, 1 ready, 1 available, 1 old pending termination',
+  it('counts ready pods of the new ReplicaSet only, and tells old pods apart', () => {
+    const d = fixture<Deployment>('deployment-progressing');
+    expect(formatProgress(progressOf(d, undefined))).toBe(
+      '1/1 new pods, 0 ready, 0 available; 1 old pod left',
     );
+    const rs = replicaSetOf(d, 2);
+    rs.status = { replicas: 1, readyReplicas: 1, availableReplicas: 0 };
+    expect(formatProgress(progressOf(d, rs))).toBe('1/1 new pods, 1 ready, 0 available; 1 old pod left');
   });
 
   it('changes only when a count changes', () => {
-    const a = progressOf(deploymentAt(2, { updatedReplicas: 1 }));
-    expect(sameProgress(a, progressOf(deploymentAt(2, { updatedReplicas: 1 })))).toBe(true);
-    expect(sameProgress(a, progressOf(deploymentAt(2, { updatedReplicas: 1, readyReplicas: 0 })))).toBe(
-      false,
-    );
+    const a = progressOf(deploymentAt(2, { updatedReplicas: 1 }), undefined);
+    expect(sameProgress(a, progressOf(deploymentAt(2, { updatedReplicas: 1 }), undefined))).toBe(true);
+    expect(sameProgress(a, progressOf(deploymentAt(2, { updatedReplicas: 0 }), undefined))).toBe(false);
     expect(sameProgress(undefined, a)).toBe(false);
   });
 });
@@ -133,7 +141,7 @@ describe('assessRollout', () => {
     expect(verdict.failure.reason).toBe(
       'ImagePullBackOff in pod guestbook-ui-hash2-new, container errimagepullbackoff: Back-off pulling image "gcr.io/heptio-images/ks-guestbook-demo:0.3"',
     );
-    expect(verdict.newReplicaSet).toBe('guestbook-ui-hash2');
+    expect(verdict.newReplicaSet?.metadata.name).toBe('guestbook-ui-hash2');
   });
 
   it('does not blame the rollout for a broken pod of an old ReplicaSet', () => {

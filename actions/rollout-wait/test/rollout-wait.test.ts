@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RolloutSnapshot } from '../src/assess.js';
 import { ClusterError } from '../src/cluster.js';
 import { waitForRollout } from '../src/rollout-wait.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';
@@ -9,23 +10,34 @@ const settings = testSettings;
 
 const quiet = { info: () => {}, warning: () => {} };
 
-/** After `rollout undo` to revision 1, the controller makes its ReplicaSet revision 3, ready. */
-function rolledBackTo1() {
+/** After `rollout undo` to revision 1, the controller makes its ReplicaSet revision 3, its pod ready. */
+function rolledBackTo1(pod = readyPod()) {
+  const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 1 : 0;
   const deployment = deploymentAt(3, {
     replicas: 1,
     updatedReplicas: 1,
-    readyReplicas: 1,
-    availableReplicas: 1,
+    readyReplicas: ready,
+    availableReplicas: ready,
   });
-  const rs = replicaSetOf(deployment, 3);
-  return { deployment, replicaSets: [replicaSetOf(deployment, 2), rs], pods: [ownedBy(readyPod(), rs)] };
+  const rs = replicaSetOf(deployment, 3, 1);
+  return { deployment, replicaSets: [replicaSetOf(deployment, 2), rs], pods: [ownedBy(pod, rs)] };
+}
+
+/** Just after the undo patch: the Deployment's generation moved on, the controller has not acted yet. */
+function undoNotObservedYet(snapshot: RolloutSnapshot): RolloutSnapshot {
+  snapshot.deployment.metadata.generation = (snapshot.deployment.metadata.generation ?? 0) + 1;
+  return snapshot;
 }
 
 describe('waitForRollout', () => {
   it('rolls back a crash-looping rollout to the previous revision and still reports the failure', async () => {
     const clock = new FakeClock();
     const crashing = rolloutWithNewPod(fixture('pod-crashloop'));
-    const cluster = new FakeCluster(clock, [crashing], [rolloutWithNewPod(readyPod()), rolledBackTo1()]);
+    const cluster = new FakeCluster(
+      clock,
+      [crashing],
+      [undoNotObservedYet(rolloutWithNewPod(readyPod())), rolledBackTo1()],
+    );
     cluster.logs['guestbook-ui-hash2-new/main'] = 'Error: cannot connect to db\n';
     const outcome = await waitForRollout(cluster, settings, clock, quiet);
     expect(cluster.undos).toEqual([1]);
@@ -47,13 +59,30 @@ describe('waitForRollout', () => {
 
   it('uses the previous-revision input over what the ReplicaSets suggest', async () => {
     const clock = new FakeClock();
-    const cluster = new FakeCluster(
-      clock,
-      [rolloutWithNewPod(fixture('pod-imagepullbackoff'))],
-      [rolledBackTo1()],
-    );
-    await waitForRollout(cluster, { ...settings, previousRevision: 7 }, clock, quiet);
-    expect(cluster.undos).toEqual([7]);
+    const deployment = deploymentAt(3, {
+      replicas: 2,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+    });
+    const [rs1, rs2, rs3] = [1, 2, 3].map((revision) => replicaSetOf(deployment, revision));
+    const broken = {
+      deployment,
+      replicaSets: [rs1!, rs2!, rs3!],
+      pods: [ownedBy(fixture('pod-imagepullbackoff'), rs3!)],
+    };
+    const cluster = new FakeCluster(clock, [broken], [rolledBackTo1()]);
+    await waitForRollout(cluster, { ...settings, previousRevision: 1 }, clock, quiet);
+    expect(cluster.undos).toEqual([1]);
+  });
+
+  it('does not roll back to a revision whose ReplicaSet is gone', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, [rolloutWithNewPod(fixture('pod-imagepullbackoff'))]);
+    const outcome = await waitForRollout(cluster, { ...settings, previousRevision: 7 }, clock, quiet);
+    expect(cluster.undos).toEqual([]);
+    expect(outcome).toMatchObject({ result: 'failed' });
+    expect(outcome.reason).toMatch(/\(not rolled back: revision 7 has no ReplicaSet left\)$/);
   });
 
   it('does not read logs of a container that never started', async () => {
@@ -94,7 +123,7 @@ describe('waitForRollout', () => {
     const cluster = new FakeCluster(
       clock,
       [rolloutWithNewPod(fixture('pod-imagepullbackoff'))],
-      [rolloutWithNewPod(fixture('pod-pending'))],
+      [rolledBackTo1(fixture('pod-pending'))],
     );
     const outcome = await waitForRollout(cluster, { ...settings, rollbackTimeoutMs: 5_000 }, clock, quiet);
     expect(outcome.result).toBe('failed');
@@ -121,5 +150,50 @@ describe('waitForRollout', () => {
     const outcome = await waitForRollout(cluster, settings, clock, quiet);
     expect(outcome).toMatchObject({ result: 'succeeded', revision: 3, details: [] });
     expect(outcome.durationMs).toBe(100);
+  });
+
+  it('never undoes a deploy that came after the failure was seen: the undo patch tests the generation', async () => {
+    const clock = new FakeClock();
+    const broken = rolloutWithNewPod(fixture('pod-crashloop'));
+    // Between the failing poll and the undo, another deploy changed the spec (generation 2 → 3).
+    const next = structuredClone(broken);
+    next.deployment.metadata.generation = 3;
+    const cluster = new FakeCluster(clock, [broken]);
+    const patch = cluster.patchDeployment.bind(cluster);
+    cluster.patchDeployment = async (namespace, deployment, operations) => {
+      cluster.answerNext(next);
+      return patch(namespace, deployment, operations);
+    };
+    const outcome = await waitForRollout(cluster, settings, clock, quiet);
+    expect(cluster.undos).toEqual([]);
+    expect(outcome).toMatchObject({ result: 'failed', rollback: { ok: false, superseded: true } });
+    expect(outcome.reason).toMatch(
+      /not rolled back: the Deployment changed since the failure was seen \(generation 2 → 3\)/,
+    );
+  });
+
+  it('reports superseded without rolling back when another revision replaced the watched one', async () => {
+    const clock = new FakeClock();
+    const deployment = deploymentAt(3, {
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+    });
+    const rs3 = replicaSetOf(deployment, 3);
+    const theirs = {
+      deployment,
+      replicaSets: [replicaSetOf(deployment, 2), rs3],
+      pods: [ownedBy(readyPod(), rs3)],
+    };
+    const cluster = new FakeCluster(clock, [theirs]);
+    const outcome = await waitForRollout(
+      cluster,
+      { ...settings, identity: { revision: 2, podTemplateHash: 'hash2' } },
+      clock,
+      quiet,
+    );
+    expect(cluster.patches).toEqual([]);
+    expect(outcome).toMatchObject({ result: 'superseded', revision: 3, details: [] });
   });
 });

@@ -7,7 +7,7 @@ export const testSettings: RolloutWaitSettings = {
   timeoutMs: 60_000,
   rollbackTimeoutMs: 30_000,
   pollIntervalMs: 1_000,
-  thresholds: { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000 },
+  thresholds: { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000, imagePullGraceMs: 0 },
   rollbackOnFailure: true,
   logLines: 20,
 };

@@ -58,7 +58,7 @@ describe('rolloutSummary', () => {
     expect(html).toContain('<td>Revision</td><td>5</td>');
     expect(html).toContain('<td>Duration</td><td>12.3 s</td>');
     expect(html).toContain('to revision 3, available again after 8.0 s');
-    expect(html).toContain('1/2 updated, 0 ready, 0 available, 2 old pending termination');
+    expect(html).toContain('1/2 new pods, 0 ready, 0 available; 2 old pods left');
   });
 
   it('shows the events and the previous instance’s log lines of the failing pod', () => {

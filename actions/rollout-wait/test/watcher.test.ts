@@ -9,7 +9,7 @@ const options: WatchOptions = {
   deployment: 'guestbook-ui',
   timeoutMs: 60_000,
   pollIntervalMs: 1_000,
-  thresholds: { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000 },
+  thresholds: { crashLoopRestarts: 2, unschedulableMs: 60_000, readinessMs: 60_000, imagePullGraceMs: 0 },
 };
 
 function recordingLog() {
@@ -29,6 +29,7 @@ function completeRollout() {
     availableReplicas: 1,
   });
   const rs = replicaSetOf(deployment, 2);
+  rs.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1 };
   return { deployment, replicaSets: [replicaSetOf(deployment, 1), rs], pods: [ownedBy(readyPod(), rs)] };
 }
 
@@ -41,8 +42,8 @@ describe('watchRollout', () => {
     const result = await watchRollout(cluster, options, clock, log);
     expect(result).toMatchObject({ outcome: 'complete', revision: 2 });
     expect(log.lines).toEqual([
-      'info: guestbook-ui: 1/1 updated, 1 ready, 1 available, 1 old pending termination',
-      'info: guestbook-ui: 1/1 updated, 1 ready, 1 available',
+      'info: guestbook-ui: 1/1 new pods, 0 ready, 0 available; 1 old pod left',
+      'info: guestbook-ui: 1/1 new pods, 1 ready, 1 available',
     ]);
     expect(cluster.polls).toBe(4);
   });
@@ -99,7 +100,11 @@ describe('watchRollout', () => {
     const result = await watchRollout(cluster, { ...options, timeoutMs: 5_000 }, clock, recordingLog());
     expect(result).toMatchObject({
       outcome: 'failed',
-      failure: { kind: 'timeout', reason: 'Timed out after 5 s: 1 old replicas pending termination' },
+      failure: {
+        kind: 'timeout',
+        reason:
+          'Timed out after 5 s: new pod guestbook-ui-hash2-new waiting for container main: PodInitializing',
+      },
     });
     expect(clock.now()).toBeGreaterThanOrEqual(5_000);
     expect(clock.now()).toBeLessThan(6_200);
@@ -130,5 +135,79 @@ describe('watchRollout', () => {
     expect(result).toMatchObject({ outcome: 'failed', failure: { kind: 'readiness' } });
     // 10 s of bound after the probe's 10 s initial delay, one poll a second.
     expect(cluster.polls).toBe(21);
+  });
+
+  it('says what it waits for at least every 10 s, with the readiness probe’s last complaint', async () => {
+    const clock = new FakeClock();
+    const notReady = rolloutWithNewPod(fixture('pod-running-not-ready'));
+    const cluster = new FakeCluster(clock, [notReady]);
+    cluster.events['guestbook-ui-hash2-new'] = [
+      {
+        metadata: { name: 'e1' },
+        involvedObject: { kind: 'Pod', name: 'guestbook-ui-hash2-new' },
+        type: 'Warning',
+        reason: 'Unhealthy',
+        message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      },
+    ];
+    const log = recordingLog();
+    await watchRollout(cluster, { ...options, timeoutMs: 25_000 }, clock, log);
+    const waiting = log.lines.filter((line) => line.startsWith('info: Waiting for'));
+    expect(waiting).toEqual([
+      'info: Waiting for new pod guestbook-ui-hash2-new not ready for 10 s: readiness probe failing, last: Readiness probe failed: HTTP probe failed with statuscode: 503',
+      'info: Waiting for new pod guestbook-ui-hash2-new not ready for 20 s: readiness probe failing, last: Readiness probe failed: HTTP probe failed with statuscode: 503',
+    ]);
+  });
+
+  it('returns superseded, judging nothing, once another revision replaced the one it watches', async () => {
+    const clock = new FakeClock();
+    const ours = rolloutWithNewPod(fixture('pod-pending'));
+    // Revision 3 came from another deploy while revision 2's pod was still starting; it crashes.
+    const deployment = deploymentAt(3, { replicas: 2, updatedReplicas: 1 });
+    deployment.metadata.annotations!['kubernetes.io/change-cause'] = 'deploy of abc123 by octocat';
+    const [rs1, rs2, rs3] = [1, 2, 3].map((revision) => replicaSetOf(deployment, revision));
+    const theirs = {
+      deployment,
+      replicaSets: [rs1!, rs2!, rs3!],
+      pods: [ownedBy(fixture('pod-crashloop'), rs3!)],
+    };
+    const cluster = new FakeCluster(clock, [ours, theirs]);
+    const result = await watchRollout(
+      cluster,
+      { ...options, identity: { revision: 2, podTemplateHash: 'hash2' } },
+      clock,
+      recordingLog(),
+    );
+    expect(result).toMatchObject({
+      outcome: 'superseded',
+      revision: 3,
+      reason:
+        'revision 2 (pod-template-hash hash2) is no longer the Deployment\'s: revision 3 (ReplicaSet guestbook-ui-hash3, change-cause "deploy of abc123 by octocat") replaced it',
+    });
+  });
+
+  it('judges its own revision after a rollout undo renumbered it', async () => {
+    const clock = new FakeClock();
+    const deployment = deploymentAt(4, {
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+    });
+    const reused = replicaSetOf(deployment, 4, 2);
+    reused.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1 };
+    const snapshot = {
+      deployment,
+      replicaSets: [replicaSetOf(deployment, 3), reused],
+      pods: [ownedBy(readyPod(), reused)],
+    };
+    const cluster = new FakeCluster(clock, [snapshot]);
+    const result = await watchRollout(
+      cluster,
+      { ...options, identity: { revision: 2, podTemplateHash: 'hash2' } },
+      clock,
+      recordingLog(),
+    );
+    expect(result).toMatchObject({ outcome: 'complete', revision: 4 });
   });
 });

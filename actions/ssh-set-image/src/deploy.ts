@@ -10,8 +10,12 @@ import {
   deploymentImages,
   deploymentRevision,
   getDeployment,
+  getReplicaSets,
   type Kubectl,
+  type ReplicaSet,
+  revisionOf,
   setImage,
+  TEMPLATE_HASH_LABEL,
 } from '../../lib/src/kubectl/index.js';
 
 export interface DeployPlan {
@@ -31,6 +35,8 @@ export interface DeployResult {
   /** The revision before; 0 on a first deploy. */
   previousRevision: number;
   revision: number;
+  /** The pod-template-hash of the revision's ReplicaSet: rollout-wait judges that revision only. */
+  podTemplateHash: string;
   bootstrapped: boolean;
   /** False when every container already ran the image: nothing was changed. */
   changed: boolean;
@@ -43,14 +49,42 @@ function describeImages(images: Record<string, string>, containers: readonly str
   return containers.map((name) => `${name}=${images[name] ?? ''}`).join('\n');
 }
 
-/** Waits until the controller has seen the Deployment's latest spec and numbered it above `after`. */
-async function waitForRevision(kubectl: Kubectl, plan: DeployPlan, after: number): Promise<number> {
+interface Revision {
+  revision: number;
+  podTemplateHash: string;
+}
+
+function revisionOfSet(rs: ReplicaSet): Revision {
+  return { revision: revisionOf(rs) ?? 0, podTemplateHash: rs.metadata.labels?.[TEMPLATE_HASH_LABEL] ?? '' };
+}
+
+function runsImages(rs: ReplicaSet, images: Readonly<Record<string, string>>): boolean {
+  const running = Object.fromEntries(rs.spec.template.spec.containers.map((c) => [c.name, c.image]));
+  return Object.entries(images).every(([name, image]) => running[name] === image);
+}
+
+/**
+ * Waits until the controller has seen the latest spec and made (or reused) a ReplicaSet for the images
+ * just set, numbered above `after`. Found by its template rather than the Deployment's revision: when
+ * another deploy changed the image meanwhile, the revision reported is still this deploy's own.
+ */
+async function waitForRevision(
+  kubectl: Kubectl,
+  plan: DeployPlan,
+  after: number,
+  images?: Readonly<Record<string, string>>,
+): Promise<Revision> {
   const deadline = Date.now() + plan.revisionTimeoutMs;
   for (;;) {
     const current = await getDeployment(kubectl, plan.namespace, plan.deployment);
-    const revision = current ? deploymentRevision(current) : 0;
     const observed = (current?.status?.observedGeneration ?? 0) >= (current?.metadata.generation ?? 1);
-    if (revision > after && observed) return revision;
+    if (current && observed) {
+      const ours = (await getReplicaSets(kubectl, withNamespace(current, plan.namespace)))
+        .map((rs) => ({ rs, ...revisionOfSet(rs) }))
+        .filter(({ rs, revision }) => revision > after && (images === undefined || runsImages(rs, images)))
+        .sort((a, b) => b.revision - a.revision)[0];
+      if (ours) return { revision: ours.revision, podTemplateHash: ours.podTemplateHash };
+    }
     if (Date.now() > deadline) {
       throw new Error(
         `the Deployment ${plan.namespace}/${plan.deployment} got no new revision within ${plan.revisionTimeoutMs} ms ` +
@@ -59,6 +93,22 @@ async function waitForRevision(kubectl: Kubectl, plan: DeployPlan, after: number
     }
     await sleep(plan.pollMs ?? 500);
   }
+}
+
+function withNamespace(deployment: Deployment, namespace: string): Deployment {
+  return { ...deployment, metadata: { ...deployment.metadata, namespace } };
+}
+
+/** The running revision's template hash, when nothing is changed: rollout-wait then judges that revision. */
+async function currentTemplateHash(
+  kubectl: Kubectl,
+  deployment: Deployment,
+  namespace: string,
+): Promise<string> {
+  const revision = deploymentRevision(deployment);
+  const sets = await getReplicaSets(kubectl, withNamespace(deployment, namespace));
+  const current = sets.find((rs) => revisionOf(rs) === revision);
+  return current ? revisionOfSet(current).podTemplateHash : '';
 }
 
 function checkContainers(deployment: Deployment, plan: DeployPlan): void {
@@ -86,8 +136,15 @@ export async function deployImage(kubectl: Kubectl, plan: DeployPlan): Promise<D
     const lines = await applyManifests(kubectl, await plan.bootstrap());
     for (const line of lines) info(`  ${line}`);
     await annotateChangeCause(kubectl, plan.namespace, plan.deployment, plan.changeCause);
-    const revision = await waitForRevision(kubectl, plan, 0);
-    return { previousImage: '', previousRevision: 0, revision, bootstrapped: true, changed: true };
+    const { revision, podTemplateHash } = await waitForRevision(kubectl, plan, 0);
+    return {
+      previousImage: '',
+      previousRevision: 0,
+      revision,
+      podTemplateHash,
+      bootstrapped: true,
+      changed: true,
+    };
   }
 
   checkContainers(current, plan);
@@ -101,13 +158,16 @@ export async function deployImage(kubectl: Kubectl, plan: DeployPlan): Promise<D
       previousImage,
       previousRevision,
       revision: previousRevision,
+      podTemplateHash: await currentTemplateHash(kubectl, current, plan.namespace),
       bootstrapped: false,
       changed: false,
     };
   }
   await setImage(kubectl, plan.namespace, plan.deployment, plan.images);
   await annotateChangeCause(kubectl, plan.namespace, plan.deployment, plan.changeCause);
-  const revision = await waitForRevision(kubectl, plan, previousRevision);
-  info(`Set ${describeImages({ ...plan.images }, containers).replace(/\n/g, ', ')}: revision ${revision}`);
-  return { previousImage, previousRevision, revision, bootstrapped: false, changed: true };
+  const { revision, podTemplateHash } = await waitForRevision(kubectl, plan, previousRevision, plan.images);
+  info(
+    `Set ${describeImages({ ...plan.images }, containers).replace(/\n/g, ', ')}: revision ${revision} (pod-template-hash ${podTemplateHash})`,
+  );
+  return { previousImage, previousRevision, revision, podTemplateHash, bootstrapped: false, changed: true };
 }

@@ -65,6 +65,7 @@ export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<
         'previous-image': result.previousImage,
         'previous-revision': result.previousRevision,
         revision: result.revision,
+        'pod-template-hash': result.podTemplateHash,
         bootstrapped: result.bootstrapped,
         changed: result.changed,
       });

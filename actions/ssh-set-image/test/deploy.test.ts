@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../lib/src/kubectl/index.js';
+import type { Deployment, ReplicaSet } from '../../lib/src/kubectl/index.js';
 import { FakeKubectl, notFound } from '../../lib/test/fakes/kubectl.js';
 import { type DeployPlan, deployImage } from '../src/deploy.js';
 
@@ -10,6 +11,7 @@ function deployment(revision: number, image: string, generation = 1): Deployment
     metadata: {
       name: 'api',
       namespace: 'dev',
+      uid: 'api-uid',
       generation,
       annotations: { 'deployment.kubernetes.io/revision': String(revision) },
     },
@@ -31,11 +33,30 @@ const plan = (extra: Partial<DeployPlan> = {}): DeployPlan => ({
   ...extra,
 });
 
+/** The ReplicaSet the controller makes for a revision of the Deployment, hashed by its image. */
+function replicaSetOf(d: Deployment): ReplicaSet {
+  const image = d.spec.template.spec.containers[0]?.image ?? '';
+  const hash = createHash('sha256').update(image).digest('hex').slice(0, 10);
+  return {
+    metadata: {
+      name: `api-${hash}`,
+      labels: { app: 'api', 'pod-template-hash': hash },
+      annotations: { ...d.metadata.annotations },
+      ownerReferences: [{ kind: 'Deployment', name: 'api', uid: 'api-uid', controller: true }],
+    },
+    spec: { selector: d.spec.selector, template: d.spec.template },
+  };
+}
+
+const hashOf = (image: string) => createHash('sha256').update(image).digest('hex').slice(0, 10);
+
 /** A cluster of one Deployment whose revision goes up when the image is set or manifests applied. */
 function cluster(initial: Deployment | undefined) {
   let current = initial;
+  const sets = initial ? [replicaSetOf(initial)] : [];
   const kubectl = new FakeKubectl(({ args }) => {
     const verb = args[0];
+    if (verb === 'get' && args[1] === 'replicasets') return { stdout: JSON.stringify({ items: sets }) };
     if (verb === 'get')
       return current ? { stdout: JSON.stringify(current) } : notFound('deployments.apps "api"');
     if (verb === 'set' || verb === 'apply') {
@@ -44,6 +65,7 @@ function cluster(initial: Deployment | undefined) {
         ? Number(current.metadata.annotations?.['deployment.kubernetes.io/revision']) + 1
         : 1;
       current = deployment(revision, image, (current?.metadata.generation ?? 0) + 1);
+      sets.push(replicaSetOf(current));
       return { stdout: verb === 'apply' ? 'namespace/dev created\ndeployment.apps/api created\n' : '' };
     }
     return {};
@@ -59,6 +81,7 @@ describe('deployImage', () => {
       previousImage: 'registry.example/api:old',
       previousRevision: 4,
       revision: 5,
+      podTemplateHash: hashOf(IMAGE),
       bootstrapped: false,
       changed: true,
     });
@@ -82,7 +105,12 @@ describe('deployImage', () => {
   it('changes nothing when the Deployment already runs the image', async () => {
     const kubectl = cluster(deployment(7, IMAGE));
     const result = await deployImage(kubectl, plan());
-    expect(result).toMatchObject({ changed: false, revision: 7, previousRevision: 7 });
+    expect(result).toMatchObject({
+      changed: false,
+      revision: 7,
+      previousRevision: 7,
+      podTemplateHash: hashOf(IMAGE),
+    });
     expect(kubectl.calls.every((call) => call.args[0] === 'get')).toBe(true);
   });
 
@@ -106,6 +134,7 @@ describe('deployImage', () => {
       previousImage: '',
       previousRevision: 0,
       revision: 1,
+      podTemplateHash: hashOf(IMAGE),
       bootstrapped: true,
       changed: true,
     });
@@ -115,11 +144,26 @@ describe('deployImage', () => {
   });
 
   it('fails with a clear message when no new revision appears in time', async () => {
-    const stuck = new FakeKubectl(({ args }) =>
-      args[0] === 'get' ? { stdout: JSON.stringify(deployment(2, 'x:1')) } : {},
-    );
+    const stuck = new FakeKubectl(({ args }) => {
+      if (args[1] === 'replicasets') return { stdout: JSON.stringify({ items: [] }) };
+      return args[0] === 'get' ? { stdout: JSON.stringify(deployment(2, 'x:1')) } : {};
+    });
     await expect(deployImage(stuck, plan({ revisionTimeoutMs: 20 }))).rejects.toThrow(
       /got no new revision within 20 ms/,
     );
+  });
+
+  it('reports its own revision when another deploy set another image meanwhile', async () => {
+    const kubectl = cluster(deployment(4, 'registry.example/api:old'));
+    const run = kubectl.run.bind(kubectl);
+    // Right after this deploy's annotate, another deploy sets its own image (revision 6).
+    kubectl.run = async (args, options) => {
+      const result = await run(args, options);
+      if (args[0] === 'annotate')
+        await run(['set', 'image', 'deployment/api', 'api=registry.example/api:theirs']);
+      return result;
+    };
+    const result = await deployImage(kubectl, plan());
+    expect(result).toMatchObject({ revision: 5, podTemplateHash: hashOf(IMAGE) });
   });
 });

@@ -15,6 +15,7 @@ import {
   type Pod,
   type ReplicaSet,
   revisionOf,
+  TEMPLATE_HASH_LABEL,
 } from './resources.js';
 
 const label = (what: string, value: string) => assertKubeName(what, value, 'label');
@@ -122,9 +123,25 @@ export async function applyManifests(kubectl: Kubectl, manifests: string): Promi
   return stdout.split('\n').filter((line) => line.trim() !== '');
 }
 
+/** The ReplicaSets the Deployment controls (by owner uid: a same-named older Deployment's are not). */
+export async function getReplicaSets(kubectl: Kubectl, deployment: Deployment): Promise<ReplicaSet[]> {
+  const namespace = deployment.metadata.namespace;
+  if (namespace === undefined)
+    throw new Error(`getReplicaSets: deployment ${deployment.metadata.name} has no namespace`);
+  const sets = await kubectl.json<List<ReplicaSet>>(
+    ['get', 'replicasets', '--namespace', namespace, '--selector', selectorString(deployment.spec.selector)],
+    { readOnly: true },
+  );
+  return sets.items.filter((rs) =>
+    rs.metadata.ownerReferences?.some((owner) => owner.uid === deployment.metadata.uid),
+  );
+}
+
 export interface RolloutRevision {
   revision: number;
   replicaSet: string;
+  /** The controller's hash of the revision's pod template: it names the revision across `rollout undo`. */
+  podTemplateHash: string;
   images: Record<string, string>;
   changeCause?: string;
 }
@@ -137,15 +154,11 @@ export async function rolloutHistory(
 ): Promise<RolloutRevision[]> {
   const current = await getDeployment(kubectl, namespace, deployment);
   if (!current) throw new Error(`deployment ${namespace}/${deployment} does not exist`);
-  const sets = await kubectl.json<List<ReplicaSet>>(
-    ['get', 'replicasets', '--namespace', namespace, '--selector', selectorString(current.spec.selector)],
-    { readOnly: true },
-  );
-  return sets.items
-    .filter((rs) => rs.metadata.ownerReferences?.some((owner) => owner.uid === current.metadata.uid))
+  return (await getReplicaSets(kubectl, { ...current, metadata: { namespace, ...current.metadata } }))
     .map((rs) => ({
       revision: revisionOf(rs) ?? 0,
       replicaSet: rs.metadata.name,
+      podTemplateHash: rs.metadata.labels?.[TEMPLATE_HASH_LABEL] ?? '',
       images: Object.fromEntries(rs.spec.template.spec.containers.map((c) => [c.name, c.image])),
       changeCause: rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION],
     }))

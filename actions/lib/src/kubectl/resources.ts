@@ -13,6 +13,7 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   creationTimestamp?: string;
+  deletionTimestamp?: string;
   ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
 }
 
