@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
+import { childEnv } from './child-env.js';
 import { collectOutput, exitCodeOf } from './child-output.js';
 
 export interface CommandOptions {
   /** Written to the program's stdin, then closed: the one way to hand it a secret. */
   stdin?: string | Buffer;
-  /** Added to this process's environment (or replacing it, with inheritEnv: false). */
+  /**
+   * Added to this process's environment, whose INPUT_* variables no child inherits (see child-env.ts); or
+   * the whole environment, with inheritEnv: false.
+   */
   env?: NodeJS.ProcessEnv;
   inheritEnv?: boolean;
   cwd?: string;
@@ -70,7 +74,7 @@ const KILL_GRACE_MS = 5000;
 export class ProcessCommandRunner implements CommandRunner {
   run(file: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
     core.debug(`run: ${file} ${args.join(' ')}`);
-    const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
+    const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
       let timedOut = false;

@@ -35,6 +35,31 @@ describe('ProcessCommandRunner', () => {
     expect(result.stderr).toMatch(/^x\d+$/);
   });
 
+  it('keeps the action’s INPUT_* variables (the registry password) from the child, not PATH or env', async () => {
+    const saved = { password: process.env.INPUT_PASSWORD, dashed: process.env['INPUT_PRIVATE-KEY'] };
+    process.env.INPUT_PASSWORD = 'registry-secret';
+    process.env['INPUT_PRIVATE-KEY'] = 'key-secret';
+    try {
+      const result = await runner.run(node, ['-e', 'console.log(JSON.stringify(process.env))'], {
+        env: { EXPLICIT: 'given', DOCKER_CONFIG: '/job/docker' },
+      });
+      const seen = JSON.parse(result.stdout) as Record<string, string>;
+      expect(Object.keys(seen).filter((name) => name.toUpperCase().startsWith('INPUT_'))).toEqual([]);
+      expect(result.stdout).not.toContain('registry-secret');
+      expect(result.stdout).not.toContain('key-secret');
+      expect(seen.PATH).toBe(process.env.PATH);
+      expect(seen).toMatchObject({ EXPLICIT: 'given', DOCKER_CONFIG: '/job/docker' });
+    } finally {
+      for (const [name, value] of [
+        ['INPUT_PASSWORD', saved.password],
+        ['INPUT_PRIVATE-KEY', saved.dashed],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('replaces the environment with inheritEnv: false', async () => {
     const result = await runner.run(node, ['-e', 'console.log(Object.keys(process.env).sort().join(","))'], {
       env: { ONLY: '1' },

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
+import { childEnv } from '../child-env.js';
 import { collectOutput, exitCodeOf } from '../child-output.js';
 import type { RemoteExecOptions, RemoteExecResult } from '../ssh/remote-shell.js';
 import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from './transport.js';
@@ -11,7 +12,8 @@ import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from './transport.js';
 export class LocalTransport implements ArgvTransport {
   readonly target = 'this machine';
 
-  constructor(private readonly env: NodeJS.ProcessEnv = withoutActionInputs(process.env)) {}
+  /** `env` replaces the environment; by default this process's, without the INPUT_* variables. */
+  constructor(private readonly env: NodeJS.ProcessEnv = childEnv()) {}
 
   exec(argv: readonly string[], options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
     const [file, ...args] = argv;
@@ -47,9 +49,4 @@ export class LocalTransport implements ArgvTransport {
       });
     });
   }
-}
-
-/** The environment minus the runner's INPUT_* variables: kubectl has no business seeing a private key. */
-export function withoutActionInputs(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
 }

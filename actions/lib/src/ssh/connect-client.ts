@@ -60,8 +60,8 @@ export function connectClient(
     client.on('error', (error: Error & { level?: string }) => {
       const name = endpointName(endpoint);
       if (verdict?.outcome === 'refused') {
-        const pins = 'pins' in endpoint.hostKeys ? endpoint.hostKeys.pins.map((pin) => pin.fingerprint) : [];
-        fail(new HostKeyRefusedError(name, verdict.fingerprint, verdict.keyType, pins));
+        const pins = 'pins' in endpoint.hostKeys ? endpoint.hostKeys.pins : [];
+        fail(new HostKeyRefusedError(name, verdict, pins));
       } else if (error.level === 'client-authentication')
         fail(new SshAuthenticationError(name, endpoint.username));
       else fail(error);
@@ -81,7 +81,7 @@ export function connectClient(
         // Only the key we were given: no agent, no passwords, no keyboard prompts.
         authHandler: ['publickey'],
         hostVerifier: (key: Buffer) => {
-          verdict = verifyHostKey(endpoint.hostKeys, key);
+          verdict = verifyHostKey(endpoint.hostKeys, key, endpoint);
           return verdict.outcome !== 'refused';
         },
       });

@@ -2,8 +2,15 @@
  * Host key pinning. The server's key is compared, byte for byte, with keys the workflow pinned: a
  * known_hosts line (its key blob) or an OpenSSH `SHA256:` fingerprint. Several pins are allowed so that a
  * key can be rotated without a window in which deploys fail.
+ *
+ * A known_hosts line pins its key for the hosts its first field names, as OpenSSH reads it
+ * (known-hosts-names.ts: patterns, `[host]:port`, hashed names); a line for other names does not apply.
+ * A bare `SHA256:` fingerprint or `type base64` line has no host field and pins its key for any host.
+ * `@revoked` lines refuse their key for the hosts they name, whatever else is pinned. `@cert-authority`
+ * lines are refused when read: the client checks the host's own key, never a host certificate.
  */
 import { createHash } from 'node:crypto';
+import { type HostNames, hostNamesMatch, parseHostNames } from './known-hosts-names.js';
 
 export interface HostKeyPin {
   /** The OpenSSH fingerprint of the pinned key: `SHA256:` + unpadded base64. */
@@ -12,6 +19,10 @@ export interface HostKeyPin {
   keyType?: string;
   /** Where the pin came from, for messages: `known_hosts line 2` or `fingerprint 1`. */
   source: string;
+  /** The hosts a known_hosts line names; without, the pin holds for any host. */
+  hosts?: HostNames;
+  /** An `@revoked` line: its key is refused for its hosts. */
+  revoked?: boolean;
 }
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -34,8 +45,9 @@ export function keyTypeOf(keyBlob: Buffer): string | undefined {
 
 /**
  * Parses the pins of one input: each line is a `SHA256:` fingerprint or a known_hosts line
- * (`[host]:port type base64 [comment]`, or just `type base64`). Blank lines and `#` comments are skipped.
- * Throws an Error whose message says which line is wrong and why; the caller names the input.
+ * (`host-names type base64 [comment]`, `@revoked host-names type base64`, or just `type base64`). Blank
+ * lines and `#` comments are skipped. Throws an Error whose message says which line is wrong and why; the
+ * caller names the input.
  */
 export function parseHostKeyPins(text: string): HostKeyPin[] {
   const pins: HostKeyPin[] = [];
@@ -51,10 +63,18 @@ export function parseHostKeyPins(text: string): HostKeyPin[] {
       pins.push({ fingerprint: line, source: `fingerprint on ${where}` });
       return;
     }
-    if (line.startsWith('@')) {
-      throw new Error(`${where}: known_hosts markers such as @cert-authority and @revoked are not supported`);
+    let fields = line.split(/\s+/);
+    const marker = fields[0]?.startsWith('@') ? fields[0] : undefined;
+    if (marker === '@cert-authority') {
+      throw new Error(
+        `${where}: @cert-authority lines are not supported: the connection checks the host's own key, not a ` +
+          "host certificate; pin the node's host key (ssh-keyscan, or the instance console output) instead",
+      );
     }
-    const fields = line.split(/\s+/);
+    if (marker !== undefined && marker !== '@revoked') {
+      throw new Error(`${where}: unknown known_hosts marker ${marker} (only @revoked is supported)`);
+    }
+    if (marker) fields = fields.slice(1);
     // With a host field the key type is the second field; without, the first.
     const typeIndex = KEY_TYPE.test(fields[0] ?? '') ? 0 : 1;
     const keyType = fields[typeIndex] ?? '';
@@ -64,14 +84,36 @@ export function parseHostKeyPins(text: string): HostKeyPin[] {
         `${where} is neither a SHA256 fingerprint nor a known_hosts line ('host key-type base64-key', e.g. from ssh-keyscan)`,
       );
     }
+    if (marker && typeIndex === 0) {
+      throw new Error(
+        `${where}: an @revoked line names the hosts it is for, e.g. '@revoked * ${keyType} AAAA…'`,
+      );
+    }
     const blob = Buffer.from(blobText, 'base64');
     if (keyTypeOf(blob) !== keyType) {
       throw new Error(
         `${where}: the base64 key is not a ${keyType} key (it says ${keyTypeOf(blob) ?? 'nothing'})`,
       );
     }
-    pins.push({ fingerprint: fingerprintOf(blob), keyType, source: `known_hosts ${where}` });
+    let hosts: HostNames | undefined;
+    if (typeIndex === 1) {
+      try {
+        hosts = parseHostNames(fields[0] as string);
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`);
+      }
+    }
+    pins.push({
+      fingerprint: fingerprintOf(blob),
+      keyType,
+      source: `known_hosts ${where}`,
+      ...(hosts && { hosts }),
+      ...(marker && { revoked: true }),
+    });
   });
+  if (pins.length > 0 && pins.every((pin) => pin.revoked)) {
+    throw new Error('every line is @revoked: pin at least one key the host may present');
+  }
   return pins;
 }
 
@@ -79,19 +121,50 @@ export function parseHostKeyPins(text: string): HostKeyPin[] {
 export type HostKeyVerdict = { fingerprint: string; keyType?: string; key: Buffer } & (
   | { outcome: 'pinned'; pin: HostKeyPin }
   | { outcome: 'trusted-on-first-use' }
-  | { outcome: 'refused' }
+  | HostKeyRefusal
+);
+
+/**
+ * Why a key was refused: no pin has it (`not-pinned`); only lines for other host names have it
+ * (`other-host`, those lines in `pins`); or a line for this host revokes it (`revoked`).
+ */
+export type HostKeyRefusal = { outcome: 'refused'; host: string; port: number } & (
+  | { reason: 'not-pinned' }
+  | { reason: 'other-host'; pins: HostKeyPin[] }
+  | { reason: 'revoked'; pin: HostKeyPin }
 );
 
 export type HostKeyPolicy = { pins: readonly HostKeyPin[] } | { trustOnFirstUse: true };
 
-/** Decides whether the presented key matches a pin (or is accepted because the user opted into TOFU). */
-export function verifyHostKey(policy: HostKeyPolicy, keyBlob: Buffer): HostKeyVerdict {
+/** Whether a pin applies to this host: a line for other names does not, a bare key or fingerprint does. */
+export function pinAppliesTo(pin: HostKeyPin, host: string, port: number): boolean {
+  return pin.hosts === undefined || hostNamesMatch(pin.hosts, host, port);
+}
+
+/**
+ * Decides whether the key `host:port` presented matches a pin for that host (or is accepted because the
+ * user opted into TOFU).
+ */
+export function verifyHostKey(
+  policy: HostKeyPolicy,
+  keyBlob: Buffer,
+  target: { host: string; port: number },
+): HostKeyVerdict {
   const fingerprint = fingerprintOf(keyBlob);
   const keyType = keyTypeOf(keyBlob);
   const seen = { fingerprint, keyType, key: keyBlob };
   if ('trustOnFirstUse' in policy) return { outcome: 'trusted-on-first-use', ...seen };
-  const pin = policy.pins.find((candidate) => candidate.fingerprint === fingerprint);
-  return pin ? { outcome: 'pinned', pin, ...seen } : { outcome: 'refused', ...seen };
+  const { host, port } = target;
+  const sameKey = policy.pins.filter((pin) => pin.fingerprint === fingerprint);
+  const forHost = sameKey.filter((pin) => pinAppliesTo(pin, host, port));
+  const refused = { outcome: 'refused' as const, host, port, ...seen };
+  const revoked = forHost.find((pin) => pin.revoked);
+  if (revoked) return { ...refused, reason: 'revoked', pin: revoked };
+  const pin = forHost[0];
+  if (pin) return { outcome: 'pinned', pin, ...seen };
+  const elsewhere = sameKey.filter((candidate) => !candidate.revoked);
+  if (elsewhere.length > 0) return { ...refused, reason: 'other-host', pins: elsewhere };
+  return { ...refused, reason: 'not-pinned' };
 }
 
 /** A known_hosts line for a key, to pin it (printed when trust on first use accepted it). */

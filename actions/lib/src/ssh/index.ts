@@ -28,10 +28,12 @@ export {
   fingerprintOf,
   type HostKeyPin,
   type HostKeyPolicy,
+  type HostKeyRefusal,
   type HostKeyVerdict,
   keyTypeOf,
   knownHostsLine,
   parseHostKeyPins,
+  pinAppliesTo,
   verifyHostKey,
 } from './host-key.js';
 export {
@@ -41,5 +43,12 @@ export {
   type TemporaryIngressRule,
 } from './ingress.js';
 export { closeTemporaryAccess, type SavedIngress, sshAccessState } from './ingress-cleanup.js';
+export {
+  describeHostNames,
+  type HostNames,
+  hostNamesMatch,
+  knownHostsName,
+  parseHostNames,
+} from './known-hosts-names.js';
 export type { RemoteExecOptions, RemoteExecResult, RemoteShell } from './remote-shell.js';
 export { DEFAULT_RUNNER_IP_URL, resolveRunnerAddress } from './runner-address.js';

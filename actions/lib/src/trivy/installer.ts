@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
+import { type CommandRunner, ProcessCommandRunner } from '../command.js';
 import { warning } from '../log.js';
 import { PINNED_TRIVY_SHA256 } from './pinned-checksums.js';
 
@@ -53,6 +55,8 @@ export interface InstallOptions {
   pins?: Readonly<Record<string, string>>;
   /** Where the warning about an unpinned version goes; the runner's log by default. */
   warn?: (message: string) => void;
+  /** Runs tar; the one that keeps the action's INPUT_* variables from it by default. */
+  runner?: CommandRunner;
 }
 
 interface ExpectedSha256 {
@@ -101,7 +105,19 @@ export async function installTrivy(options: InstallOptions): Promise<string> {
       `${asset} from ${base} has sha256 ${actual}, but ${expected.source} says ${expected.sha256}: refusing to run it`,
     );
   }
-  const extracted = await tc.extractTar(tarball);
+  const extracted = await extractTarball(tarball, options.runner ?? new ProcessCommandRunner());
   const dir = await tc.cacheDir(extracted, 'trivy', options.version);
   return join(dir, 'trivy');
+}
+
+/**
+ * Unpacks a .tar.gz into a new folder of the runner's temp directory. Not tc.extractTar: that starts tar
+ * through @actions/exec with this process's whole environment, INPUT_* variables included.
+ */
+async function extractTarball(tarball: string, runner: CommandRunner): Promise<string> {
+  const temp = process.env.RUNNER_TEMP || tmpdir();
+  mkdirSync(temp, { recursive: true });
+  const dest = mkdtempSync(join(temp, 'trivy-'));
+  await runner.run('tar', ['-xzf', tarball, '-C', dest], { timeoutMs: 120_000 });
+  return dest;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
 
 // The SSH connection against the sandbox's real sshd (through its gate, which can cut live connections).
 let base: SshConnectionOptions;
+let knownHostsLine: string;
 let hostFingerprint: string;
 let scratch: string;
 const opened: SshConnection[] = [];
@@ -36,6 +37,7 @@ async function open(overrides: Partial<SshConnectionOptions> = {}): Promise<SshC
 
 beforeAll(async () => {
   const { ssh } = await useSandbox(['ssh']);
+  knownHostsLine = ssh.knownHostsLine;
   scratch = mkdtempSync(join(tmpdir(), 'k8s-ship-ssh-test-'));
   hostFingerprint = ssh.hostKeyFingerprint;
   base = {
@@ -86,11 +88,49 @@ describe('SshConnection on the sandbox sshd', () => {
   it('refuses a changed host key and names the fingerprint it saw', async () => {
     const other = newKey('changed-host-key');
     const error = await open({
-      hostKeys: { pins: parseHostKeyPins(`[127.0.0.1]:22 ${other.publicLine}`) },
+      hostKeys: { pins: parseHostKeyPins(`[${base.host}]:${base.port} ${other.publicLine}`) },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostKeyRefusedError);
     expect((error as Error).message).toContain(hostFingerprint);
     expect((error as Error).message).toContain('is not pinned');
+  });
+
+  it('refuses the right key on a known_hosts line for another host name, naming the host and the line', async () => {
+    const [, type, key] = knownHostsLine.split(' ');
+    const otherName = `node-b.example.com,[${base.host}]:22 ${type} ${key}`;
+    const error = await open({ hostKeys: { pins: parseHostKeyPins(otherName) } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyRefusedError);
+    expect((error as HostKeyRefusedError).reason).toBe('other-host');
+    const message = (error as Error).message;
+    expect(message).toContain(
+      `is pinned only for other host names: the server presented ${type} key ${hostFingerprint}`,
+    );
+    expect(message).toContain(`known_hosts line 1 has it for 'node-b.example.com,[${base.host}]:22'`);
+    expect(message).toContain(`none for '[${base.host}]:${base.port}'`);
+  });
+
+  it('accepts a line hashed by ssh-keygen -H for this host and port, and refuses one for another port', async () => {
+    const file = join(scratch, 'known_hosts');
+    writeFileSync(
+      file,
+      `${knownHostsLine}\n${knownHostsLine.replace(`]:${base.port} `, `]:${base.port + 1} `)}\n`,
+    );
+    execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
+    const [right, otherPort] = readFileSync(file, 'utf8').trim().split('\n') as [string, string];
+    expect(right).toMatch(/^\|1\|/);
+    const connection = await open({ hostKeys: { pins: parseHostKeyPins(right) } });
+    expect((await connection.exec('echo hashed')).stdout).toBe('hashed\n');
+    const error = await open({ hostKeys: { pins: parseHostKeyPins(otherPort) } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyRefusedError);
+    expect((error as Error).message).toContain('has it for a hashed name (|1|');
+  });
+
+  it('refuses a pinned key that an @revoked line for this host names', async () => {
+    const [, type, key] = knownHostsLine.split(' ');
+    const pins = parseHostKeyPins(`@revoked [${base.host}]:* ${type} ${key}\n${hostFingerprint}`);
+    const error = await open({ hostKeys: { pins } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyRefusedError);
+    expect((error as Error).message).toContain('is revoked');
   });
 
   it('refuses an unknown host when nothing is pinned', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +107,24 @@ describe('SshConnection through a jump host', () => {
     expect(error).toBeInstanceOf(HostKeyRefusedError);
     expect((error as Error).message).toContain(`jumper@127.0.0.1:${bastionPort}`);
     expect(forwards.length).toBe(before);
+  });
+
+  it('pins the bastion by a hashed line for its own name, not by a line for the node’s', async () => {
+    const file = join(scratch, 'bastion_known_hosts');
+    writeFileSync(file, `${bastionKnownHosts}\n`);
+    execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
+    const hashed = readFileSync(file, 'utf8').trim();
+    const connection = await SshConnection.open({ ...target, jump: jump(hashed) });
+    opened.push(connection);
+    expect((await connection.exec('echo hashed')).stdout).toBe('hashed\n');
+
+    const [, type, key] = bastionKnownHosts.split(' ');
+    const forNode = `[${target.host}]:${target.port} ${type} ${key}`;
+    const error = await SshConnection.open({ ...target, jump: jump(forNode) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyRefusedError);
+    expect((error as Error).message).toContain(
+      `jumper@127.0.0.1:${bastionPort} is pinned only for other host names`,
+    );
   });
 
   it('still checks the node’s own key behind the bastion', async () => {
