@@ -1,5 +1,6 @@
 import { GLOBAL_FLAGS, inputVariable, isSecretInput } from './arguments.js';
 import type { Command } from './commands.js';
+import { QUIET_MS } from './live-log.js';
 
 const WIDTH = 100;
 
@@ -68,7 +69,20 @@ export function commandHelp(command: Command): string {
   lines.push('  --json', '      Print the outputs as one JSON object instead of name=value lines.');
   lines.push(
     '  --verbose',
-    '      Print every line the steps log (debug lines, each docker build step), not only their messages.',
+    wrap(
+      'Print every line the steps log: group contents and debug lines too. By default: what a step says, ' +
+        `the title of each group and, inside a group, at most its latest line every ${QUIET_MS / 1000} s; warnings and ` +
+        'errors always.',
+      '      ',
+    ),
+  );
+  lines.push(
+    '',
+    wrap(
+      `The log goes to stderr ${command.kind === 'javascript' ? 'while the action runs' : 'as each step ends'} ` +
+        '(masked values as ***), then a summary of each step; the outputs go to stdout.',
+      '',
+    ),
   );
   lines.push('', 'Outputs:');
   for (const [name, output] of Object.entries(metadata.outputs)) {

@@ -13,7 +13,8 @@ import {
 import { type Command, listCommands } from './commands.js';
 import { runEventFor } from './git-context.js';
 import { commandHelp, generalHelp } from './help.js';
-import { formatOutputs, printLog, progressPrinter, summary, type Writer } from './output.js';
+import { liveStepPrinter } from './live-log.js';
+import { formatOutputs, progressPrinter, summary, type Writer } from './output.js';
 import { type CommandResult, runCommand } from './run-command.js';
 import { EXIT_ACTION_FAILED, EXIT_SUCCESS, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -94,6 +95,14 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
   const node = nodeRuntime(globals.node);
   // The run's files (reports, SARIF) outlive it, unlike on a runner; an empty folder does not.
   const runnerTemp = mkdtempSync(join(tmpdir(), 'k8s-ship-run-'));
+  // The log as a person reads it, on stderr (stdout is the outputs'): secret inputs never in it.
+  const log = {
+    verbose: parsed.verbose,
+    masks: Object.entries(inputs)
+      .filter(([input]) => isSecretInput(input))
+      .map(([, value]) => value),
+  };
+  const live = command.kind === 'javascript' ? liveStepPrinter(io.stderr, command.name, log) : undefined;
   let result: CommandResult;
   try {
     result = await runCommand({
@@ -103,7 +112,8 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
       workspace,
       node,
       env: { ...passedEnvironment(io.env), RUNNER_TEMP: runnerTemp },
-      onStep: progressPrinter(io.stderr, parsed.verbose),
+      onStep: progressPrinter(io.stderr, log),
+      ...(live ? { onOutput: live.onOutput } : {}),
     });
     // The job summary GitHub would show, for the person at the terminal.
     const jobSummary = result.steps.map((step) => step.summary).filter((text) => text.trim() !== '');
@@ -112,13 +122,11 @@ async function runParsed(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`k8s-ship: job summary in ${join(runnerTemp, 'job-summary.md')}\n`);
     }
   } finally {
+    live?.end();
     if (readdirSync(runnerTemp).length === 0) rmSync(runnerTemp, { recursive: true, force: true });
     else io.stderr.write(`k8s-ship: files of this run are in ${runnerTemp}\n`);
   }
   io.onResult?.(result);
-  if (command.kind === 'javascript') {
-    for (const step of result.steps) printLog(io.stderr, step.log, parsed.verbose);
-  }
   io.stderr.write(summary(result.steps, result.succeeded));
   io.stdout.write(formatOutputs(result.outputs, parsed.json));
   return result.succeeded ? EXIT_SUCCESS : EXIT_ACTION_FAILED;

@@ -1,4 +1,5 @@
 import type { StepProgress } from '../../test/harness/composite.js';
+import { type LiveLogOptions, printLog } from './live-log.js';
 import type { StepReport } from './run-command.js';
 
 export interface Writer {
@@ -11,8 +12,8 @@ function seconds(ms: number): string {
 
 const MARK = { success: '✓', failure: '✗', skipped: '-' } as const;
 
-/** Progress on stderr: a line when a step starts, its log (indented) and result when it ends. */
-export function progressPrinter(stderr: Writer, verbose = false): (progress: StepProgress) => void {
+/** A pipeline's progress on stderr: a line when a step starts, its log (see LiveLog) and result when it ends. */
+export function progressPrinter(stderr: Writer, log: LiveLogOptions = {}): (progress: StepProgress) => void {
   return (progress) => {
     if (progress.phase === 'start') {
       stderr.write(`▶ ${progress.label}\n`);
@@ -24,42 +25,9 @@ export function progressPrinter(stderr: Writer, verbose = false): (progress: Ste
       stderr.write(`- ${result.label} (skipped)\n`);
       return;
     }
-    printLog(stderr, result.visibleLog, verbose);
+    printLog(stderr, result.visibleLog, log);
     stderr.write(`${MARK[result.outcome]} ${result.label} (${seconds(result.durationMs)})\n`);
   };
-}
-
-export function printLog(stderr: Writer, log: string, verbose = true): void {
-  // Workflow commands are for the runner; the person at the terminal reads their messages.
-  const lines = (verbose ? log.split('\n') : briefLines(log))
-    .filter((line) => line.trim() !== '' && !line.startsWith('::add-mask::'))
-    .map(
-      (line) => `  │ ${line.replace(/^::(error|warning|notice)[^:]*::/, (_m, kind: string) => `${kind}: `)}`,
-    );
-  if (lines.length > 0) stderr.write(`${lines.join('\n')}\n`);
-}
-
-const MESSAGE = /^::(error|warning|notice)[^:]*::/;
-
-/**
- * What a person reads of a step's log by default: what the step says and the title of each group, its
- * warnings and errors wherever they are; not its ::debug:: lines nor what a group holds (a docker build's
- * every step), which --verbose shows.
- */
-export function briefLines(log: string): string[] {
-  const lines: string[] = [];
-  let depth = 0;
-  for (const line of log.split('\n')) {
-    if (line.startsWith('::group::')) {
-      if (depth === 0) lines.push(`${line.slice('::group::'.length)}…`);
-      depth += 1;
-    } else if (line.startsWith('::endgroup::')) {
-      depth = Math.max(0, depth - 1);
-    } else if (MESSAGE.test(line) || (depth === 0 && !line.startsWith('::debug::'))) {
-      lines.push(line);
-    }
-  }
-  return lines;
 }
 
 /** The closing summary: each step, its result and how long it took. */

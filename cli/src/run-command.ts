@@ -2,7 +2,7 @@ import { runCompositeAction, type StepProgress } from '../../test/harness/compos
 import type { RunnerEvent } from '../../test/harness/events.js';
 import type { NodeRuntime } from '../../test/harness/paths.js';
 import { repoRoot } from '../../test/harness/paths.js';
-import { runBundledAction } from '../../test/harness/run-bundle.js';
+import { type OutputLine, runBundledAction } from '../../test/harness/run-bundle.js';
 import type { Command } from './commands.js';
 
 export interface StepReport {
@@ -30,6 +30,8 @@ export interface RunRequest {
   /** The variables the actions may see (DOCKER_HOST, AWS_*, PATH, HOME …). */
   env: Record<string, string>;
   onStep?: (progress: StepProgress) => void;
+  /** An action's (not the pipeline's) main and post output, line by line as it runs. */
+  onOutput?: (line: OutputLine) => void;
 }
 
 /** Runs one action's bundle, or the pipeline's composite, exactly as the tests and GitHub's runner do. */
@@ -69,6 +71,7 @@ export async function runCommand(request: RunRequest): Promise<CommandResult> {
     env: request.env,
     workspace: request.workspace,
     timeoutMs: 30 * 60_000,
+    ...(request.onOutput ? { onOutput: request.onOutput } : {}),
   });
   const steps: StepReport[] = [
     {

@@ -36,17 +36,22 @@ function k8sShip(args: string[], env: NodeJS.ProcessEnv = {}) {
 async function inProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot) {
   let stdout = '';
   let stderr = '';
+  /** What was on stderr when the action had returned: what the CLI printed while it ran. */
+  let stderrWhileRunning: string | undefined;
   const io: Io = {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env: { PATH: process.env.PATH, ...env },
     cwd,
+    onResult: () => {
+      stderrWhileRunning = stderr;
+    },
   };
   const code = await main(args, io);
   const summaryFile = /job summary in (\S+)/.exec(stderr)?.[1];
   const jobSummary = summaryFile ? readFileSync(summaryFile, 'utf8') : undefined;
   removeRunFolder(stderr);
-  return { code, stdout, stderr, jobSummary };
+  return { code, stdout, stderr, jobSummary, stderrWhileRunning };
 }
 
 describe('k8s-ship --help', () => {
@@ -138,7 +143,7 @@ describe('k8s-ship branch-to-namespace', () => {
   });
 
   it('takes inputs and the run context from K8S_SHIP_* variables, flags winning, and prints JSON', async () => {
-    const { code, stdout, jobSummary } = await inProcess(
+    const { code, stdout, stderr, jobSummary } = await inProcess(
       ['branch-to-namespace', '--json', '--namespace-prefix', 'web-'],
       {
         K8S_SHIP_BRANCH: 'stage',
@@ -148,11 +153,13 @@ describe('k8s-ship branch-to-namespace', () => {
       },
     );
     expect(code).toBe(0);
+    // stdout is the JSON object only: the action's log goes to stderr, also with --json.
     expect(JSON.parse(stdout)).toMatchObject({
       environment: 'stage',
       namespace: 'web-stage',
       overlay: 'deploy/overlays/stage',
     });
+    expect(stderr).toContain('  │ namespace web-stage, overlay deploy/overlays/stage');
     // What the action wrote to GITHUB_STEP_SUMMARY is kept for the person at the terminal.
     expect(jobSummary).toContain('web-stage');
   });
@@ -170,6 +177,26 @@ describe('k8s-ship branch-to-namespace', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('FAILED');
     expect(stderr).toContain("The branch 'feature/x' may not deploy to 'prod'");
+    // The runner's workflow command is read, not printed as it is.
+    expect(stderr).toContain("  │ error: The branch 'feature/x' may not deploy to 'prod'");
+    expect(stderr).not.toMatch(/^::/m);
+  });
+
+  it('prints the action’s log while it runs, not only once it has ended', async () => {
+    const { code, stderr, stderrWhileRunning } = await inProcess([
+      'branch-to-namespace',
+      '--branch',
+      'feature/Login-Form',
+      '--sha',
+      SHA,
+    ]);
+    expect(code).toBe(0);
+    const line = '  │ namespace dev, overlay k8s/overlays/dev, image tag feature-login-form-0123456\n';
+    expect(stderrWhileRunning).toContain(
+      `▶ branch-to-namespace\n  │ branch "feature/Login-Form" → environment dev (no mapping pattern matches: default environment)\n${line}`,
+    );
+    // Once, not again after the run.
+    expect(stderr.split(line)).toHaveLength(2);
   });
 
   it('ignores runner variables of an enclosing CI job', async () => {

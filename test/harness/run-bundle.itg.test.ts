@@ -1,8 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pullRequestEvent } from './events.js';
 import { NODE_RUNTIMES } from './paths.js';
-import { runBundledAction } from './run-bundle.js';
+import { type OutputLine, runBundledAction } from './run-bundle.js';
 
 const probe = join(import.meta.dirname, 'fixtures', 'contract-action');
 
@@ -58,6 +60,51 @@ describe.each(NODE_RUNTIMES)('runBundledAction() under %s', (node) => {
     expect(run.main.exitCode).toBe(1);
     expect(run.main.errors).toEqual(['probe failed on purpose']);
     expect(run.post?.exitCode).toBe(0);
+  });
+});
+
+describe('runBundledAction() onOutput', () => {
+  it('passes each line on while the step runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'live-probe-'));
+    try {
+      const releaseFile = join(dir, 'release');
+      const lines: string[] = [];
+      // The probe waits for this file after its first lines: only a line passed on live can create it.
+      const run = await runBundledAction({
+        actionDir: join(import.meta.dirname, 'fixtures', 'live-action'),
+        node: 'local',
+        inputs: { 'release-file': releaseFile },
+        onOutput: (line) => {
+          lines.push(line.text);
+          if (line.text.startsWith('waiting for ')) writeFileSync(releaseFile, '');
+        },
+      });
+      expect(run.main.exitCode, run.main.visibleLog).toBe(0);
+      expect(lines).toEqual([
+        '::group::Wait for release',
+        `waiting for ${releaseFile}`,
+        'released',
+        '::endgroup::',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('masks each line from its ::add-mask:: on, in main and then post, and passes a last unfinished line', async () => {
+    const lines: OutputLine[] = [];
+    await runBundledAction({
+      actionDir: probe,
+      node: 'local',
+      inputs: { password: 'hunter2-secret' },
+      onOutput: (line) => lines.push(line),
+    });
+    expect(lines).toEqual([
+      { step: 'main', stream: 'stdout', text: '::add-mask::***' },
+      { step: 'main', stream: 'stdout', text: 'password is ***' },
+      { step: 'main', stream: 'stdout', text: '::warning file=main.js,line=3::careful%0Anext line' },
+      { step: 'post', stream: 'stdout', text: 'cleaned up after ***' },
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ import { eventVariables, loadEvent, type RunnerEvent } from './events.js';
 import { type NodeRuntime, nodeBinary } from './paths.js';
 import {
   applyMasks,
+  maskParts,
   parseKeyValueFile,
   parseWorkflowCommands,
   type WorkflowCommand,
@@ -32,7 +33,22 @@ export interface BundleRunOptions {
   /** Run the `post` entry after main (default: whenever action.yml has one and its post-if allows). */
   post?: boolean;
   timeoutMs?: number;
+  /**
+   * Each line of main's and post's stdout and stderr as it arrives, with the values masked so far replaced
+   * by `***` (as the runner's live log does); workflow commands are passed on, not interpreted.
+   */
+  onOutput?: (line: OutputLine) => void;
 }
+
+/** One line a step printed, for live progress. */
+export interface OutputLine {
+  step: 'main' | 'post';
+  stream: 'stdout' | 'stderr';
+  /** Without its line break; masked with every value added by `::add-mask::` before it. */
+  text: string;
+}
+
+type LineSink = (stream: OutputLine['stream'], text: string) => void;
 
 /** One step (main or post) as the runner saw it. */
 export interface StepRun {
@@ -96,6 +112,7 @@ function runNode(
   env: Record<string, string>,
   cwd: string,
   timeoutMs: number,
+  onLine?: LineSink,
 ) {
   return new Promise<{
     exitCode: number | null;
@@ -106,11 +123,21 @@ function runNode(
     const child = spawn(binary, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const partial = { stdout: '', stderr: '' };
+    const passOn = (stream: OutputLine['stream'], chunk: string, final: boolean) => {
+      if (!onLine) return;
+      const lines = (partial[stream] + chunk).split('\n');
+      partial[stream] = final ? '' : (lines.pop() as string);
+      if (final && lines.at(-1) === '') lines.pop();
+      for (const line of lines) onLine(stream, line.replace(/\r$/, ''));
+    };
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       stdout += c;
+      passOn('stdout', c, false);
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;
+      passOn('stderr', c, false);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (error) => {
@@ -119,6 +146,8 @@ function runNode(
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
+      passOn('stdout', '', true);
+      passOn('stderr', '', true);
       resolve({ exitCode, signal, stdout, stderr });
     });
   });
@@ -131,6 +160,7 @@ async function runStep(
   stepDir: string,
   cwd: string,
   timeoutMs: number,
+  onLine?: LineSink,
 ): Promise<StepRun> {
   mkdirSync(stepDir, { recursive: true });
   const files = {
@@ -141,7 +171,7 @@ async function runStep(
     GITHUB_STEP_SUMMARY: join(stepDir, 'summary.md'),
   };
   for (const file of Object.values(files)) writeFileSync(file, '');
-  const result = await runNode(binary, script, { ...baseEnv, ...files }, cwd, timeoutMs);
+  const result = await runNode(binary, script, { ...baseEnv, ...files }, cwd, timeoutMs, onLine);
   const commands = parseWorkflowCommands(result.stdout);
   const messages = (name: string) => commands.filter((c) => c.command === name).map((c) => c.message);
   const masks = messages('add-mask');
@@ -158,6 +188,23 @@ async function runStep(
     masks,
     visibleLog: applyMasks(result.stdout + result.stderr, masks),
   };
+}
+
+/**
+ * Line sinks for main and post that mask as the runner does while a step runs: a value is masked from the
+ * `::add-mask::` line that adds it on (the job's masks carry over from main to post).
+ */
+function liveLines(onOutput: BundleRunOptions['onOutput']) {
+  if (!onOutput) return undefined;
+  const masks: string[] = [];
+  return (step: OutputLine['step']): LineSink =>
+    (stream, text) => {
+      if (stream === 'stdout') {
+        const added = parseWorkflowCommands(text)[0];
+        if (added?.command === 'add-mask') masks.push(...maskParts(added.message));
+      }
+      onOutput({ step, stream, text: applyMasks(text, masks) });
+    };
 }
 
 function shouldRunPost(postIf: string | undefined, mainSucceeded: boolean): boolean {
@@ -230,8 +277,17 @@ export async function runBundledAction(options: BundleRunOptions): Promise<Bundl
       ...inputVariables(metadata, options.inputs ?? {}, github),
     };
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const live = liveLines(options.onOutput);
     const mainScript = join(options.actionDir, metadata.runs.main);
-    const main = await runStep(binary, mainScript, baseEnv, join(root, 'main'), workspace, timeoutMs);
+    const main = await runStep(
+      binary,
+      mainScript,
+      baseEnv,
+      join(root, 'main'),
+      workspace,
+      timeoutMs,
+      live?.('main'),
+    );
     const run: BundleRun = { main, mainEnv: baseEnv };
     const wantPost = options.post ?? true;
     if (wantPost && metadata.runs.post && shouldRunPost(metadata.runs['post-if'], main.exitCode === 0)) {
@@ -245,7 +301,15 @@ export async function runBundledAction(options: BundleRunOptions): Promise<Bundl
         ...stateVariables,
       };
       const postScript = join(options.actionDir, metadata.runs.post);
-      run.post = await runStep(binary, postScript, postEnv, join(root, 'post'), workspace, timeoutMs);
+      run.post = await runStep(
+        binary,
+        postScript,
+        postEnv,
+        join(root, 'post'),
+        workspace,
+        timeoutMs,
+        live?.('post'),
+      );
     }
     return run;
   } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventVariables, loadEvent, pullRequestEvent, workflowDispatchEvent } from './events.js';
-import { applyMasks, parseKeyValueFile, parseWorkflowCommands } from './runner-files.js';
+import { applyMasks, maskParts, parseKeyValueFile, parseWorkflowCommands } from './runner-files.js';
 
 describe('parseKeyValueFile()', () => {
   it('reads name=value lines and name<<DELIM heredocs, later entries winning', () => {
@@ -31,6 +31,19 @@ describe('parseWorkflowCommands()', () => {
 describe('applyMasks()', () => {
   it('replaces masked values, longest first, like the runner', () => {
     expect(applyMasks('token abc and abcdef', ['abc', 'abcdef'])).toBe('token *** and ***');
+  });
+});
+
+describe('maskParts()', () => {
+  it('masks a multi-line value line by line too, for a log read line by line', () => {
+    expect(maskParts('one-line')).toEqual(['one-line']);
+    expect(maskParts('-----BEGIN-----\r\n  AAAA\n\n-----END-----\n')).toEqual([
+      '-----BEGIN-----\r\n  AAAA\n\n-----END-----\n',
+      '-----BEGIN-----',
+      'AAAA',
+      '-----END-----',
+    ]);
+    expect(maskParts('')).toEqual([]);
   });
 });
 

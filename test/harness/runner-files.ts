@@ -65,3 +65,12 @@ export function applyMasks(text: string, masks: readonly string[]): string {
     .sort((a, b) => b.length - a.length)
     .reduce((masked, mask) => masked.split(mask).join('***'), text);
 }
+
+/**
+ * What to mask for one secret when a log is read line by line: the value and, for a multi-line value (a
+ * private key), each of its lines, which a line never holds all of.
+ */
+export function maskParts(value: string): string[] {
+  const lines = value.includes('\n') ? value.split(/\r?\n/).map((line) => line.trim()) : [];
+  return [value, ...lines].filter((part) => part !== '');
+}
