@@ -31411,6 +31411,7 @@ function getIDToken(aud) {
 
 
 
+
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
 function tail(text, lines = 10) {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -31452,7 +31453,7 @@ const KILL_GRACE_MS = 5000;
 class ProcessCommandRunner {
     run(file, args, options = {}) {
         core.debug(`run: ${file} ${args.join(' ')}`);
-        const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
+        const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
         return new Promise((resolve, reject) => {
             const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
             let timedOut = false;

@@ -56222,7 +56222,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(355);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2102);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1658);
 
 
@@ -56597,8 +56597,8 @@ class EcrRegistry {
     }
 }
 
-// EXTERNAL MODULE: ./actions/lib/src/index.ts + 36 modules
-var src = __nccwpck_require__(355);
+// EXTERNAL MODULE: ./actions/lib/src/index.ts + 37 modules
+var src = __nccwpck_require__(2102);
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/build-command.ts
 /** Names the build must keep for itself: a build argument may not override how docker itself runs. */
 const RESERVED_BUILD_ARG_NAMES = ['PATH', 'HOME', 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_BUILDKIT'];
@@ -57207,7 +57207,7 @@ async function run(deps = defaultDeps()) {
 
 /***/ }),
 
-/***/ 355:
+/***/ 2102:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60258,6 +60258,31 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./actions/lib/src/child-env.ts
+/*
+ * The environment of every program an action starts. The runner hands an action its inputs as INPUT_*
+ * variables, secrets among them (a registry password, a private key): none of the programs we start
+ * (docker, kubectl, tar, trivy) reads them, so none inherits them. Variables a caller passes on purpose
+ * are added after the filter.
+ */
+/** True for the variables the runner sets for the action's inputs: INPUT_<NAME>. */
+function isActionInputVariable(name) {
+    return name.toUpperCase().startsWith('INPUT_');
+}
+/** `env` without the INPUT_* variables. */
+function withoutActionInputs(env) {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !isActionInputVariable(name)));
+}
+/**
+ * What a child process gets: this process's environment minus the INPUT_* variables, plus `extra`; or
+ * only `extra` when the caller does not inherit.
+ */
+function childEnv(extra = {}, options = {}) {
+    if (options.inherit === false)
+        return { ...extra };
+    return { ...withoutActionInputs(options.from ?? process.env), ...extra };
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
 /**
  * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
@@ -60289,6 +60314,7 @@ function exitCodeOf(code, signal) {
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/command.ts
+
 
 
 
@@ -60333,7 +60359,7 @@ const KILL_GRACE_MS = 5000;
 class ProcessCommandRunner {
     run(file, args, options = {}) {
         core_debug(`run: ${file} ${args.join(' ')}`);
-        const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
+        const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
             let timedOut = false;

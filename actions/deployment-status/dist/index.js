@@ -37458,6 +37458,7 @@ function getIDToken(aud) {
 
 
 
+
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
 function tail(text, lines = 10) {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -37499,7 +37500,7 @@ const KILL_GRACE_MS = 5000;
 class ProcessCommandRunner {
     run(file, args, options = {}) {
         core.debug(`run: ${file} ${args.join(' ')}`);
-        const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
+        const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
         return new Promise((resolve, reject) => {
             const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
             let timedOut = false;
@@ -38070,7 +38071,7 @@ function environmentUrl(template, values) {
 
 const PHASES = ['start', 'finish'];
 /** rollout-wait's `result` values; empty means the pipeline stopped before the rollout ended. */
-const RESULTS = ['succeeded', 'failed', 'rolled-back'];
+const RESULTS = ['succeeded', 'failed', 'rolled-back', 'superseded'];
 // GitHub allows any name up to 255 characters; control characters would only garble logs and pages.
 const ENVIRONMENT_NAME = /^[^\p{Cc}\s](?:[^\p{Cc}]{0,253}[^\p{Cc}\s])?$/u;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -38199,6 +38200,11 @@ function finalStatus(inputs, logUrl) {
             ...(inputs['environment-url'] === '' ? {} : { environmentUrl: inputs['environment-url'] }),
             autoInactive: true,
         };
+    }
+    if (inputs.result === 'superseded') {
+        // Another deploy's revision replaced this one before it was judged: it neither failed nor runs.
+        const why = `Superseded: ${inputs.description ?? 'another deploy replaced this revision'}`;
+        return { state: 'inactive', description: shorten(why), ...link, autoInactive: false };
     }
     const why = inputs.result === 'stopped'
         ? STOPPED

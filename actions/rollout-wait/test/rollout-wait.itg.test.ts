@@ -81,7 +81,7 @@ describe('rollout-wait on the sandbox, over SSH', () => {
     expect(main.exitCode).toBe(0);
     expect(main.outputs).toMatchObject({ result: 'succeeded', revision: String(await app.revision()) });
     expect(Number(main.outputs['duration-seconds'])).toBeGreaterThan(0);
-    expect(main.stdout).toMatch(/app: 1\/1 updated, 1 ready, 1 available\n/);
+    expect(main.stdout).toMatch(/app: 1\/1 new pods, 1 ready, 1 available\n/);
     expect(main.summary).toContain('<h2>deployment/app in rollout-wait-itg rolled out</h2>');
     expect(main.visibleLog).not.toContain('BEGIN OPENSSH PRIVATE KEY');
   });
@@ -114,6 +114,71 @@ describe('rollout-wait on the sandbox, over SSH', () => {
     expect(main.summary).toContain('fatal: DATABASE_URL is not set &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(main.summary).not.toContain('<script>');
     await expectRolledBackTo(app.images.v2);
+  });
+
+  it('fails within seconds on an entrypoint that does not exist, naming the runtime’s reason', async () => {
+    const started = Date.now();
+    await app.setCommand('/no/such/entrypoint');
+    const main = await watch({ 'crash-loop-restarts': '5' });
+    expectResult(main, 'rolled-back');
+    expect(main.outputs.reason).toMatch(
+      /^(RunContainerError|StartError|CreateContainerError) in pod app-\w+-\w+, container web: .*\/no\/such\/entrypoint.*no such file or directory/,
+    );
+    // Before: the progress deadline (600 s) or the timeout, blaming "1 old replicas pending termination".
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(main.summary).toContain('Events of pod app-');
+    const container = (await app.deployment()).spec.template.spec.containers[0];
+    expect(container.command).toBeUndefined();
+  });
+
+  it('says what it waits for while a new pod is not ready, at least every 10 s', async () => {
+    await app.setEnv('NOT_READY=1', 'VERSION=5');
+    const main = await watch({ 'readiness-timeout': '25s' });
+    expectResult(main, 'rolled-back');
+    expect(main.stdout).toMatch(
+      /Waiting for new pod app-\w+-\w+ not ready for 1\d s: readiness probe failing, last: Readiness probe failed: HTTP probe failed with statuscode: 503/,
+    );
+    // Old pods serving while the new one is not ready are not counted as ready.
+    expect(main.stdout).toMatch(/app: 1\/1 new pods, 0 ready, 0 available; 1 old pod left\n/);
+  });
+
+  it('judges only its own revision when two deploys of one Deployment run at once', async () => {
+    const previous = await app.currentRevision();
+    await app.setImage(app.images.v1 === (await app.image()) ? app.images.v2 : app.images.v1);
+    const good = await app.currentRevision();
+    const goodImage = await app.image();
+    await app.setImage(app.images.crash);
+    const bad = await app.currentRevision();
+    const [goodWatch, badWatch] = await Promise.all([
+      watch({
+        revision: good.revision,
+        'pod-template-hash': good.hash,
+        'previous-revision': previous.revision,
+      }),
+      watch({ revision: bad.revision, 'pod-template-hash': bad.hash, 'previous-revision': good.revision }),
+    ]);
+    // The good deploy's revision was replaced before it was judged: superseded, and it undid nothing.
+    expectResult(goodWatch, 'superseded');
+    expect(goodWatch.exitCode).toBe(1);
+    expect(goodWatch.outputs.reason).toContain(`revision ${good.revision} (pod-template-hash ${good.hash})`);
+    expect(goodWatch.visibleLog).not.toContain('Rolled back');
+    // The bad deploy judged its own crash and went back to the good deploy's revision, not further.
+    expectResult(badWatch, 'rolled-back');
+    expect(badWatch.outputs.reason).toMatch(/^CrashLoopBackOff in pod app-\w+-\w+, container web/);
+    await expectRolledBackTo(goodImage);
+
+    // Two good deploys: the first does not report the second's success as its own.
+    await app.setEnv('VERSION=6');
+    const first = await app.currentRevision();
+    await app.setEnv('VERSION=7');
+    const second = await app.currentRevision();
+    const [firstWatch, secondWatch] = await Promise.all([
+      watch({ revision: first.revision, 'pod-template-hash': first.hash }),
+      watch({ revision: second.revision, 'pod-template-hash': second.hash }),
+    ]);
+    expectResult(firstWatch, 'superseded');
+    expectResult(secondWatch, 'succeeded');
+    expect(secondWatch.outputs.revision).toBe(second.revision);
   });
 
   it('fails a readiness probe that never passes once readiness-timeout has gone by', async () => {

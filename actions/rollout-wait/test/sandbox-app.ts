@@ -210,6 +210,39 @@ export class SandboxApp {
     return (await this.deployment()).spec.template.spec.containers[0].image;
   }
 
+  /**
+   * The revision the controller made for the latest spec change and its ReplicaSet's pod-template-hash,
+   * once it has observed that change: what ssh-set-image passes to rollout-wait.
+   */
+  async currentRevision(): Promise<{ revision: string; hash: string }> {
+    const { deployment, set } = await this.eventually(
+      'the controller to give the latest change a ReplicaSet',
+      async () => {
+        const deployment = await this.deployment();
+        const sets = (await this.json(['get', 'replicasets', '--selector', `app=${DEPLOYMENT}`]))
+          .items as Json[];
+        const revision = deployment.metadata.annotations?.['deployment.kubernetes.io/revision'];
+        const set = sets.find(
+          (rs) => rs.metadata.annotations?.['deployment.kubernetes.io/revision'] === revision,
+        );
+        return { deployment, set };
+      },
+      ({ deployment, set }) =>
+        deployment.status?.observedGeneration >= deployment.metadata.generation && set !== undefined,
+      30_000,
+    );
+    return {
+      revision: deployment.metadata.annotations['deployment.kubernetes.io/revision'],
+      hash: set.metadata.labels['pod-template-hash'],
+    };
+  }
+
+  /** Replaces the container's command: with a path that does not exist, the runtime cannot start it. */
+  setCommand(...command: string[]): Promise<RunResult> {
+    const patch = [{ op: 'add', path: '/spec/template/spec/containers/0/command', value: command }];
+    return this.kubectl(['patch', `deployment/${DEPLOYMENT}`, '--type=json', '-p', JSON.stringify(patch)]);
+  }
+
   setImage(image: string): Promise<RunResult> {
     return this.kubectl(['set', 'image', `deployment/${DEPLOYMENT}`, `${CONTAINER}=${image}`]);
   }

@@ -59457,14 +59457,169 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7542:
+/***/ 6530:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  rZ: () => (/* binding */ ProcessCommandRunner)
+});
+
+// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __nccwpck_require__(6058);
+;// CONCATENATED MODULE: ./actions/lib/src/child-env.ts
+/*
+ * The environment of every program an action starts. The runner hands an action its inputs as INPUT_*
+ * variables, secrets among them (a registry password, a private key): none of the programs we start
+ * (docker, kubectl, tar, trivy) reads them, so none inherits them. Variables a caller passes on purpose
+ * are added after the filter.
+ */
+/** True for the variables the runner sets for the action's inputs: INPUT_<NAME>. */
+function isActionInputVariable(name) {
+    return name.toUpperCase().startsWith('INPUT_');
+}
+/** `env` without the INPUT_* variables. */
+function withoutActionInputs(env) {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !isActionInputVariable(name)));
+}
+/**
+ * What a child process gets: this process's environment minus the INPUT_* variables, plus `extra`; or
+ * only `extra` when the caller does not inherit.
+ */
+function childEnv(extra = {}, options = {}) {
+    if (options.inherit === false)
+        return { ...extra };
+    return { ...withoutActionInputs(options.from ?? process.env), ...extra };
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
+/**
+ * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
+ * The returned object fills as output arrives; read it once the child has closed.
+ */
+function collectOutput(child, io) {
+    const output = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+        output.stdout += chunk;
+        io.onStdout?.(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        output.stderr += chunk;
+        io.onStderr?.(chunk);
+    });
+    // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
+    child.stdin.on('error', () => { });
+    child.stdin.end(io.stdin);
+    return output;
+}
+/** The exit code, or for a program killed by a signal the one shells report (128 + signal number). */
+function exitCodeOf(code, signal) {
+    if (code !== null)
+        return code;
+    if (signal === null)
+        return 1;
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return 128 + (numbers[signal] ?? 0);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/command.ts
+
+
+
+
+/** Last lines of stderr, enough to explain a failure without flooding the log. */
+function tail(text, lines = 10) {
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+class CommandFailedError extends Error {
+    file;
+    args;
+    result;
+    constructor(file, args, result) {
+        const what = [file, args[0]].filter(Boolean).join(' ');
+        const stderr = tail(result.stderr);
+        super(`'${what}' exited with code ${result.exitCode}${stderr ? `: ${stderr}` : ''}`);
+        this.file = file;
+        this.args = args;
+        this.result = result;
+        this.name = 'CommandFailedError';
+    }
+}
+class CommandNotFoundError extends Error {
+    file;
+    constructor(file) {
+        super(`'${file}' was not found: install it or put it on PATH`);
+        this.file = file;
+        this.name = 'CommandNotFoundError';
+    }
+}
+class CommandTimeoutError extends Error {
+    file;
+    timeoutMs;
+    constructor(file, timeoutMs) {
+        super(`'${file}' did not finish within ${timeoutMs} ms and was stopped`);
+        this.file = file;
+        this.timeoutMs = timeoutMs;
+        this.name = 'CommandTimeoutError';
+    }
+}
+const KILL_GRACE_MS = 5000;
+/** CommandRunner on node:child_process, with no shell in between. */
+class ProcessCommandRunner {
+    run(file, args, options = {}) {
+        core/* debug */.Yz(`run: ${file} ${args.join(' ')}`);
+        const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
+            let timedOut = false;
+            let killTimer;
+            const timer = options.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    timedOut = true;
+                    child.kill('SIGTERM');
+                    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+                }, options.timeoutMs);
+            const output = collectOutput(child, options);
+            child.on('error', (error) => {
+                clearTimeout(timer);
+                clearTimeout(killTimer);
+                reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
+            });
+            child.on('close', (code, signal) => {
+                clearTimeout(timer);
+                clearTimeout(killTimer);
+                if (timedOut) {
+                    reject(new CommandTimeoutError(file, options.timeoutMs));
+                    return;
+                }
+                const exitCode = exitCodeOf(code, signal);
+                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
+                if (exitCode !== 0 && !options.ignoreExitCode)
+                    reject(new CommandFailedError(file, args, result));
+                else
+                    resolve(result);
+            });
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 2391:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   j1: () => (/* reexport */ errors_ConfigurationError),
-  rZ: () => (/* reexport */ ProcessCommandRunner),
+  rZ: () => (/* reexport */ command/* ProcessCommandRunner */.rZ),
   Ow: () => (/* reexport */ createAwsClientFactory),
   Vt: () => (/* reexport */ getBooleanInput),
   l0: () => (/* reexport */ getDurationInput),
@@ -59555,121 +59710,8 @@ function createAwsClientFactory(region, maxAttempts = 5) {
     };
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var lib_core = __nccwpck_require__(6058);
-;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
-/**
- * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
- * The returned object fills as output arrives; read it once the child has closed.
- */
-function collectOutput(child, io) {
-    const output = { stdout: '', stderr: '' };
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-        output.stdout += chunk;
-        io.onStdout?.(chunk);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk) => {
-        output.stderr += chunk;
-        io.onStderr?.(chunk);
-    });
-    // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
-    child.stdin.on('error', () => { });
-    child.stdin.end(io.stdin);
-    return output;
-}
-/** The exit code, or for a program killed by a signal the one shells report (128 + signal number). */
-function exitCodeOf(code, signal) {
-    if (code !== null)
-        return code;
-    if (signal === null)
-        return 1;
-    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-    return 128 + (numbers[signal] ?? 0);
-}
-
-;// CONCATENATED MODULE: ./actions/lib/src/command.ts
-
-
-
-/** Last lines of stderr, enough to explain a failure without flooding the log. */
-function tail(text, lines = 10) {
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-class CommandFailedError extends Error {
-    file;
-    args;
-    result;
-    constructor(file, args, result) {
-        const what = [file, args[0]].filter(Boolean).join(' ');
-        const stderr = tail(result.stderr);
-        super(`'${what}' exited with code ${result.exitCode}${stderr ? `: ${stderr}` : ''}`);
-        this.file = file;
-        this.args = args;
-        this.result = result;
-        this.name = 'CommandFailedError';
-    }
-}
-class CommandNotFoundError extends Error {
-    file;
-    constructor(file) {
-        super(`'${file}' was not found: install it or put it on PATH`);
-        this.file = file;
-        this.name = 'CommandNotFoundError';
-    }
-}
-class CommandTimeoutError extends Error {
-    file;
-    timeoutMs;
-    constructor(file, timeoutMs) {
-        super(`'${file}' did not finish within ${timeoutMs} ms and was stopped`);
-        this.file = file;
-        this.timeoutMs = timeoutMs;
-        this.name = 'CommandTimeoutError';
-    }
-}
-const KILL_GRACE_MS = 5000;
-/** CommandRunner on node:child_process, with no shell in between. */
-class ProcessCommandRunner {
-    run(file, args, options = {}) {
-        lib_core/* debug */.Yz(`run: ${file} ${args.join(' ')}`);
-        const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-            let timedOut = false;
-            let killTimer;
-            const timer = options.timeoutMs === undefined
-                ? undefined
-                : setTimeout(() => {
-                    timedOut = true;
-                    child.kill('SIGTERM');
-                    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-                }, options.timeoutMs);
-            const output = collectOutput(child, options);
-            child.on('error', (error) => {
-                clearTimeout(timer);
-                clearTimeout(killTimer);
-                reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
-            });
-            child.on('close', (code, signal) => {
-                clearTimeout(timer);
-                clearTimeout(killTimer);
-                if (timedOut) {
-                    reject(new CommandTimeoutError(file, options.timeoutMs));
-                    return;
-                }
-                const exitCode = exitCodeOf(code, signal);
-                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
-                if (exitCode !== 0 && !options.ignoreExitCode)
-                    reject(new CommandFailedError(file, args, result));
-                else
-                    resolve(result);
-            });
-        });
-    }
-}
-
+// EXTERNAL MODULE: ./actions/lib/src/command.ts + 2 modules
+var command = __nccwpck_require__(6530);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./actions/lib/src/context.ts
@@ -59714,6 +59756,8 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var lib_core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./actions/lib/src/mask.ts
@@ -60187,7 +60231,7 @@ const isDebug = () => core.isDebug();
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7542);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2391);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
 
 
@@ -60248,8 +60292,8 @@ async function readEcrScanFindings(client, repository, digest, wait) {
     return result;
 }
 
-// EXTERNAL MODULE: ./actions/lib/src/index.ts + 13 modules
-var src = __nccwpck_require__(7542);
+// EXTERNAL MODULE: ./actions/lib/src/index.ts + 11 modules
+var src = __nccwpck_require__(2391);
 ;// CONCATENATED MODULE: ./actions/lib/src/trivy/db.ts
 
 
@@ -60980,9 +61024,9 @@ function extractTar(file_1, dest_1) {
         // Create dest
         dest = yield _createExtractFolder(dest);
         // Determine whether GNU tar
-        lib_core/* debug */.Yz('Checking tar --version');
+        core.debug('Checking tar --version');
         let versionOutput = '';
-        yield (0,lib_exec/* exec */.m)('tar --version', [], {
+        yield exec('tar --version', [], {
             ignoreReturnCode: true,
             silent: true,
             listeners: {
@@ -60990,7 +61034,7 @@ function extractTar(file_1, dest_1) {
                 stderr: (data) => (versionOutput += data.toString())
             }
         });
-        lib_core/* debug */.Yz(versionOutput.trim());
+        core.debug(versionOutput.trim());
         const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
         // Initialize args
         let args;
@@ -61000,7 +61044,7 @@ function extractTar(file_1, dest_1) {
         else {
             args = [flags];
         }
-        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
+        if (core.isDebug() && !flags.includes('v')) {
             args.push('-v');
         }
         let destArg = dest;
@@ -61018,7 +61062,7 @@ function extractTar(file_1, dest_1) {
             args.push('--overwrite');
         }
         args.push('-C', destArg, '-f', fileArg);
-        yield (0,lib_exec/* exec */.m)(`tar`, args);
+        yield exec(`tar`, args);
         return dest;
     });
 }
@@ -61303,9 +61347,9 @@ function _createExtractFolder(dest) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
         if (!dest) {
             // create a temp dir
-            dest = external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
+            dest = path.join(_getTempDirectory(), crypto.randomUUID());
         }
-        yield lib_io/* mkdirP */.U$(dest);
+        yield io.mkdirP(dest);
         return dest;
     });
 }
@@ -61402,6 +61446,8 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
+// EXTERNAL MODULE: ./actions/lib/src/command.ts + 2 modules
+var command = __nccwpck_require__(6530);
 // EXTERNAL MODULE: ./actions/lib/src/log.ts
 var log = __nccwpck_require__(6153);
 ;// CONCATENATED MODULE: ./actions/lib/src/trivy/pinned-checksums.ts
@@ -61421,6 +61467,8 @@ const PINNED_TRIVY_SHA256 = {
 };
 
 ;// CONCATENATED MODULE: ./actions/lib/src/trivy/installer.ts
+
+
 
 
 
@@ -61499,9 +61547,20 @@ async function installTrivy(options) {
         (0,external_node_fs_.rmSync)(tarball, { force: true });
         throw new TrivyInstallError(`${asset} from ${base} has sha256 ${actual}, but ${expected.source} says ${expected.sha256}: refusing to run it`);
     }
-    const extracted = await extractTar(tarball);
+    const extracted = await extractTarball(tarball, options.runner ?? new command/* ProcessCommandRunner */.rZ());
     const dir = await cacheDir(extracted, 'trivy', options.version);
     return (0,external_node_path_.join)(dir, 'trivy');
+}
+/**
+ * Unpacks a .tar.gz into a new folder of the runner's temp directory. Not tc.extractTar: that starts tar
+ * through @actions/exec with this process's whole environment, INPUT_* variables included.
+ */
+async function extractTarball(tarball, runner) {
+    const temp = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    (0,external_node_fs_.mkdirSync)(temp, { recursive: true });
+    const dest = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(temp, 'trivy-'));
+    await runner.run('tar', ['-xzf', tarball, '-C', dest], { timeoutMs: 120_000 });
+    return dest;
 }
 
 ;// CONCATENATED MODULE: ./actions/trivy-scan/src/inputs.ts
@@ -71627,15 +71686,10 @@ function getIDToken(aud) {
 /***/ }),
 
 /***/ 5260:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+/***/ ((__unused_webpack___webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
-});
-
-// UNUSED EXPORTS: getExecOutput
+// UNUSED EXPORTS: exec, getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -72265,14 +72319,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }

@@ -28453,8 +28453,8 @@ function isTransientDockerError(error) {
     return /timeout|timed out|connection reset|connection refused|EOF|i\/o timeout|TLS handshake|50[234]|too many requests|429|temporar/i.test(text);
 }
 
-// EXTERNAL MODULE: ./actions/lib/src/index.ts + 36 modules
-var src = __nccwpck_require__(502);
+// EXTERNAL MODULE: ./actions/lib/src/index.ts + 37 modules
+var src = __nccwpck_require__(5011);
 ;// CONCATENATED MODULE: ./actions/build-push/src/state.ts
 
 /** What the post step needs to log out; never a credential (the store refuses masked values). */
@@ -28493,7 +28493,7 @@ async function cleanup(runner = new src/* ProcessCommandRunner */.rZ()) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(502);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5011);
 /* harmony import */ var _logout_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3075);
 
 
@@ -28504,7 +28504,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 502:
+/***/ 5011:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31534,6 +31534,31 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./actions/lib/src/child-env.ts
+/*
+ * The environment of every program an action starts. The runner hands an action its inputs as INPUT_*
+ * variables, secrets among them (a registry password, a private key): none of the programs we start
+ * (docker, kubectl, tar, trivy) reads them, so none inherits them. Variables a caller passes on purpose
+ * are added after the filter.
+ */
+/** True for the variables the runner sets for the action's inputs: INPUT_<NAME>. */
+function isActionInputVariable(name) {
+    return name.toUpperCase().startsWith('INPUT_');
+}
+/** `env` without the INPUT_* variables. */
+function withoutActionInputs(env) {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !isActionInputVariable(name)));
+}
+/**
+ * What a child process gets: this process's environment minus the INPUT_* variables, plus `extra`; or
+ * only `extra` when the caller does not inherit.
+ */
+function childEnv(extra = {}, options = {}) {
+    if (options.inherit === false)
+        return { ...extra };
+    return { ...withoutActionInputs(options.from ?? process.env), ...extra };
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
 /**
  * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
@@ -31565,6 +31590,7 @@ function exitCodeOf(code, signal) {
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/command.ts
+
 
 
 
@@ -31609,7 +31635,7 @@ const KILL_GRACE_MS = 5000;
 class ProcessCommandRunner {
     run(file, args, options = {}) {
         core_debug(`run: ${file} ${args.join(' ')}`);
-        const env = options.inheritEnv === false ? options.env : { ...process.env, ...options.env };
+        const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
             let timedOut = false;
