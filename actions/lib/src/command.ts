@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
+import { abortedError } from './abortable.js';
 import { childEnv } from './child-env.js';
 import { collectOutput, exitCodeOf } from './child-output.js';
 
@@ -15,6 +16,11 @@ export interface CommandOptions {
   cwd?: string;
   /** Kill the program (SIGTERM, then SIGKILL after 5 s) when it runs longer. */
   timeoutMs?: number;
+  /**
+   * A deadline or cancellation: when it fires, the call rejects at once with AbortedError and the program
+   * gets SIGTERM (SIGKILL after 5 s).
+   */
+  signal?: AbortSignal;
   /** Resolve with the result instead of throwing when the exit code is not 0. */
   ignoreExitCode?: boolean;
   /** Live output, e.g. to stream a build log. */
@@ -75,27 +81,42 @@ export class ProcessCommandRunner implements CommandRunner {
   run(file: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
     core.debug(`run: ${file} ${args.join(' ')}`);
     const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
+    const { signal: abortSignal } = options;
     return new Promise((resolve, reject) => {
+      if (abortSignal?.aborted) {
+        reject(abortedError(abortSignal, `'${file}'`));
+        return;
+      }
       const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
       let timedOut = false;
       let killTimer: NodeJS.Timeout | undefined;
+      const stop = () => {
+        child.kill('SIGTERM');
+        killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      };
       const timer =
         options.timeoutMs === undefined
           ? undefined
           : setTimeout(() => {
               timedOut = true;
-              child.kill('SIGTERM');
-              killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+              stop();
             }, options.timeoutMs);
+      const onAbort = () => {
+        stop();
+        reject(abortedError(abortSignal as AbortSignal, `'${file}'`));
+      };
+      abortSignal?.addEventListener('abort', onAbort, { once: true });
       const output = collectOutput(child, options);
       child.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         clearTimeout(killTimer);
+        abortSignal?.removeEventListener('abort', onAbort);
         reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         clearTimeout(killTimer);
+        abortSignal?.removeEventListener('abort', onAbort);
         if (timedOut) {
           reject(new CommandTimeoutError(file, options.timeoutMs as number));
           return;

@@ -1,5 +1,15 @@
 // The shared runtime of every action in this repository. See ../README.md for one line per export.
 export {
+  AbortedError,
+  abortedError,
+  anySignal,
+  deadlineSignal,
+  raceAbort,
+  remainingMs,
+  sleepUnlessAborted,
+  throwIfAborted,
+} from './abortable.js';
+export {
   type AwsClientConfig,
   type AwsClientFactory,
   createAwsClientFactory,

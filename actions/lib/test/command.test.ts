@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AbortedError } from '../src/abortable.js';
 import {
   CommandFailedError,
   CommandNotFoundError,
@@ -102,6 +103,26 @@ describe('ProcessCommandRunner', () => {
   it('stops a program that outlives timeoutMs', async () => {
     await expect(runner.run(node, ['-e', 'setTimeout(() => {}, 60000)'], { timeoutMs: 200 })).rejects.toThrow(
       CommandTimeoutError,
+    );
+  });
+});
+
+describe('ProcessCommandRunner with a signal', () => {
+  it('rejects at once with AbortedError when the signal fires, and stops the program', async () => {
+    const started = Date.now();
+    const error = await runner
+      .run(node, ['-e', 'setInterval(() => {}, 1000)'], { signal: AbortSignal.timeout(200) })
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(200 + 700);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error as AbortedError).timedOut).toBe(true);
+  });
+
+  it('does not start a program whose signal already fired', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(runner.run(node, ['-e', ''], { signal: controller.signal })).rejects.toBeInstanceOf(
+      AbortedError,
     );
   });
 });

@@ -3,6 +3,8 @@
  * 1. detection: a Deployment is set to an image that does not exist; from the moment its new pod reports
  *    ErrImagePull, seconds until our action fails, and until `kubectl rollout status` gives up (at the
  *    progress deadline: Kubernetes' own default, 600 s, unless BENCH_DEADLINE_SECONDS says otherwise);
+ *    at the same time, on a second Deployment, the same for a start failure: an entrypoint that does not
+ *    exist, from the pod reporting RunContainerError/StartError;
  * 2. rollback: the same broken image again, with rollback on: seconds from the pod reporting it to the
  *    rolled-back Deployment being available, and the action's own figure from undo to available.
  * Prints the figures; docs/benchmarks.md ("Rollout") records a run.
@@ -19,13 +21,30 @@ import { SandboxApp } from '../test/sandbox-app.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const deadlineSeconds = Number(process.env.BENCH_DEADLINE_SECONDS ?? 600);
-const BROKEN = new Set(['ErrImagePull', 'ImagePullBackOff']);
+const BROKEN_IMAGE = new Set(['ErrImagePull', 'ImagePullBackOff']);
+const START_FAILURE = new Set([
+  'RunContainerError',
+  'StartError',
+  'CreateContainerError',
+  'ContainerCannotRun',
+]);
+
+interface ContainerState {
+  waiting?: { reason?: string };
+  terminated?: { reason?: string };
+}
 
 /**
- * Polls the API every 50 ms until a pod with `image` reports a broken image; returns when (ms). Through
- * the sandbox's `kubectl proxy`, which holds the admin's credentials: the API server itself wants them.
+ * Polls the API every 50 ms until a pod with `image` has a container in one of `reasons` (waiting or
+ * terminated); returns when (ms). Through the sandbox's `kubectl proxy`, which holds the admin's
+ * credentials: the API server itself wants them.
  */
-async function podReportsBrokenImage(app: SandboxApp, image: string, timeoutMs = 60_000): Promise<number> {
+async function podReports(
+  app: SandboxApp,
+  image: string,
+  reasons: ReadonlySet<string>,
+  timeoutMs = 60_000,
+): Promise<number> {
   const url = `${app.endpoints.kube.proxyUrl}/api/v1/namespaces/${encodeURIComponent(app.namespace)}/pods`;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -34,17 +53,52 @@ async function podReportsBrokenImage(app: SandboxApp, image: string, timeoutMs =
     const pods = (await response.json()) as {
       items: {
         spec: { containers: { image: string }[] };
-        status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] };
+        status?: { containerStatuses?: { state?: ContainerState; lastState?: ContainerState }[] };
       }[];
     };
+    const seen = (state?: ContainerState) =>
+      reasons.has(state?.waiting?.reason ?? '') || reasons.has(state?.terminated?.reason ?? '');
     for (const pod of pods.items) {
       if (pod.spec.containers[0]?.image !== image) continue;
-      if (pod.status?.containerStatuses?.some((c) => BROKEN.has(c.state?.waiting?.reason ?? '')))
-        return Date.now();
+      if (pod.status?.containerStatuses?.some((c) => seen(c.state) || seen(c.lastState))) return Date.now();
     }
     await sleep(50);
   }
-  throw new Error(`no pod reported a broken image within ${timeoutMs} ms`);
+  throw new Error(`no pod reported ${[...reasons].join(' or ')} within ${timeoutMs} ms`);
+}
+
+/** Starts a broken rollout of `app`; resolves when a pod reports the failure, with that time. */
+type Breakage = (app: SandboxApp) => Promise<number>;
+
+const missingImage: Breakage = async (app) => {
+  await app.setImage(app.images.missing);
+  return podReports(app, app.images.missing, BROKEN_IMAGE);
+};
+
+const missingEntrypoint: Breakage = async (app) => {
+  const image = await app.image();
+  await app.setCommand('/no/such/entrypoint');
+  return podReports(app, image, START_FAILURE);
+};
+
+/**
+ * Our action and `kubectl rollout status`, at once, on the same broken rollout (no rollback, so kubectl
+ * sees it to the end): seconds from the pod reporting the failure to each one's exit.
+ */
+async function sideBySide(app: SandboxApp, sshInputs: Record<string, string>, breakage: Breakage) {
+  const reported = breakage(app);
+  const [ours, theirs, reportedAt] = await Promise.all([
+    watchAction({ 'rollback-on-failure': 'false' }, sshInputs, app),
+    kubectlRolloutStatus(app),
+    reported,
+  ]);
+  check(ours.main, 'failed');
+  return {
+    ours,
+    theirs,
+    oursS: (ours.endedAt - reportedAt) / 1000,
+    theirsS: (theirs.endedAt - reportedAt) / 1000,
+  };
 }
 
 /** `kubectl rollout status` as users run it after a deploy; resolves with its end time and exit code. */
@@ -112,6 +166,7 @@ async function main(): Promise<void> {
   // A lease like a test run's: what this run starts is stopped at the end unless someone else uses it.
   const lease = beginTestRun();
   let app: SandboxApp | undefined;
+  let second: SandboxApp | undefined;
   try {
     const endpoints = await sandboxUp(['docker', 'registry', 'ssh', 'kube'], { startedBy: 'tests' });
     const { ssh, registry, kube } = endpoints;
@@ -125,20 +180,16 @@ async function main(): Promise<void> {
       'host-key': ssh.knownHostsLine,
     };
     app = await SandboxApp.create({ ...endpoints, registry, kube, ssh }, 'rollout-wait-bench');
-    await app.deployGood({ progressDeadlineSeconds: deadlineSeconds });
+    second = await SandboxApp.create({ ...endpoints, registry, kube, ssh }, 'rollout-wait-bench-start');
+    await Promise.all([app, second].map((a) => a.deployGood({ progressDeadlineSeconds: deadlineSeconds })));
     const goodRevision = await app.revision();
 
-    // 1. Detection, side by side on the same broken rollout; no rollback, so kubectl sees it to the end.
-    await app.setImage(app.images.missing);
-    const reported = podReportsBrokenImage(app, app.images.missing);
-    const [ours, theirs, reportedAt] = await Promise.all([
-      watchAction({ 'rollback-on-failure': 'false' }, sshInputs, app),
-      kubectlRolloutStatus(app),
-      reported,
+    // 1. Detection, side by side, a missing image and a missing entrypoint on two Deployments at once.
+    const [image, start] = await Promise.all([
+      sideBySide(app, sshInputs, missingImage),
+      sideBySide(second, sshInputs, missingEntrypoint),
     ]);
-    check(ours.main, 'failed');
-    const oursS = (ours.endedAt - reportedAt) / 1000;
-    const theirsS = (theirs.endedAt - reportedAt) / 1000;
+    const { ours, theirs, oursS, theirsS } = image;
 
     // Back to the good revision before the second round.
     await app.kubectl(['rollout', 'undo', 'deployment/app', `--to-revision=${goodRevision}`]);
@@ -149,7 +200,7 @@ async function main(): Promise<void> {
     await app.setImage(app.images.missing);
     const [rolled, reportedAgainAt] = await Promise.all([
       watchAction({ 'previous-revision': String(previous) }, sshInputs, app),
-      podReportsBrokenImage(app, app.images.missing),
+      podReports(app, app.images.missing, BROKEN_IMAGE),
     ]);
     check(rolled.main, 'rolled-back');
     const available = await app.deployment();
@@ -169,16 +220,29 @@ async function main(): Promise<void> {
       `kubectl rollout status: ${JSON.stringify(theirs.output.split('\n').at(-1))} (exit ${theirs.exitCode})`,
     );
     console.log(`rollout-wait reason: ${ours.main.outputs.reason}`);
+    console.log(
+      `kubectl rollout status, start failure: ${JSON.stringify(start.theirs.output.split('\n').at(-1))} (exit ${start.theirs.exitCode})`,
+    );
+    console.log(`rollout-wait reason, start failure: ${start.ours.main.outputs.reason}`);
     console.table([
       {
         measure: 'pod reports ErrImagePull -> rollout-wait fails',
-        seconds: seconds(ours.endedAt - reportedAt),
+        seconds: oursS.toFixed(1),
       },
       {
         measure: 'pod reports ErrImagePull -> kubectl rollout status fails',
-        seconds: seconds(theirs.endedAt - reportedAt),
+        seconds: theirsS.toFixed(1),
       },
       { measure: 'ratio kubectl / rollout-wait', seconds: (theirsS / oursS).toFixed(1) },
+      { measure: 'pod reports a start failure -> rollout-wait fails', seconds: start.oursS.toFixed(1) },
+      {
+        measure: 'pod reports a start failure -> kubectl rollout status fails',
+        seconds: start.theirsS.toFixed(1),
+      },
+      {
+        measure: 'ratio kubectl / rollout-wait, start failure',
+        seconds: (start.theirsS / start.oursS).toFixed(1),
+      },
       {
         measure: 'pod reports ErrImagePull -> rolled back and available',
         seconds: seconds(rolled.endedAt - reportedAgainAt),
@@ -190,7 +254,7 @@ async function main(): Promise<void> {
       },
     ]);
   } finally {
-    await app?.remove();
+    await Promise.all([app?.remove(), second?.remove()]);
     await endTestRun(lease);
   }
 }

@@ -17,6 +17,11 @@ export interface RolloutCluster {
     container: string,
     options: { tailLines: number; previous: boolean },
   ): Promise<string>;
+  /**
+   * The same cluster, every call of which ends by the wall-clock `deadline` (epoch ms): a call still
+   * running then rejects with AbortedError, reconnects included.
+   */
+  until(deadline: number): RolloutCluster;
   /** `kubectl patch --type=json`: all operations apply, or none (a failed `test` refuses the whole patch). */
   patchDeployment(namespace: string, deployment: string, patch: JsonPatch): Promise<void>;
 }

@@ -13,9 +13,10 @@ export interface OpenKubectl {
  * and re-opened when it drops; the node found on EC2 when asked), or on the runner for clusters whose API
  * server it can reach.
  */
-export async function openKubectl(connection: ConnectionInputs): Promise<OpenKubectl> {
+export async function openKubectl(connection: ConnectionInputs, signal?: AbortSignal): Promise<OpenKubectl> {
   const location = { kubectlPath: connection.kubectlPath, kubeconfigPath: connection.kubeconfig };
   if (!connection.ssh) return { kubectl: localKubectl(location), close: async () => {} };
-  const ssh = await openSshAccess(connection.ssh, defaultSshAccessDeps());
+  // `signal` is the rollout's deadline: connecting (EC2 lookup, attempts, back-off) counts against it.
+  const ssh = await openSshAccess(connection.ssh, defaultSshAccessDeps(), signal);
   return { kubectl: sshKubectl(ssh, location), close: async () => ssh.close() };
 }

@@ -37,7 +37,8 @@ export async function collectFailureDetails(
     problems.map(async (problem): Promise<PodDetails> => {
       const events = await cluster.podEvents(namespace, problem.pod).catch(() => []);
       let logs: PodDetails['logs'];
-      if (NEVER_STARTED.has(problem.kind) && !problem.restarted) {
+      // A program the runtime could not start never printed anything, however often it was retried.
+      if (problem.kind === 'container-start' || (NEVER_STARTED.has(problem.kind) && !problem.restarted)) {
         logs = { missing: `the container never started (${problem.reason})` };
       } else if (!problem.container) {
         logs = { missing: 'no container named' };

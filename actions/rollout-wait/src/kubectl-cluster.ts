@@ -1,4 +1,4 @@
-import type { CommandResult } from '../../lib/src/index.js';
+import { AbortedError, type CommandResult, deadlineSignal } from '../../lib/src/index.js';
 import {
   containerLogsArgs,
   type Deployment,
@@ -39,17 +39,28 @@ export function selectorArgument(deployment: Deployment): string {
 
 /** RolloutCluster on kubectl. Each poll is two reads (the Deployment, then its ReplicaSets and pods). */
 export class KubectlCluster implements RolloutCluster {
-  private readonly selectors = new Map<string, string>();
+  constructor(
+    private readonly kubectl: KubectlRun,
+    private readonly signal?: AbortSignal,
+    private readonly selectors = new Map<string, string>(),
+  ) {}
 
-  constructor(private readonly kubectl: KubectlRun) {}
+  until(deadline: number): KubectlCluster {
+    return new KubectlCluster(this.kubectl, deadlineSignal(deadline), this.selectors);
+  }
 
   /** `readOnly` lets the SSH transport re-run the command on a fresh connection after a cut. */
   private async run(args: readonly string[], readOnly = true): Promise<string> {
     let result: CommandResult;
     try {
-      result = await this.kubectl.run([...args, REQUEST_TIMEOUT], { ignoreExitCode: true, readOnly });
+      result = await this.kubectl.run([...args, REQUEST_TIMEOUT], {
+        ignoreExitCode: true,
+        readOnly,
+        signal: this.signal,
+      });
     } catch (error) {
-      if (error instanceof KubectlNotFoundError) throw error;
+      // A missing kubectl will not appear by asking again; a passed deadline ends the phase.
+      if (error instanceof KubectlNotFoundError || error instanceof AbortedError) throw error;
       throw new ClusterError(`kubectl ${args[0]} could not run: ${(error as Error).message}`, true);
     }
     if (result.exitCode !== 0) {

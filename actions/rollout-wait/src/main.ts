@@ -1,4 +1,11 @@
-import { errorMessage, info, setOutputs, warning, writeJobSummary } from '../../lib/src/index.js';
+import {
+  deadlineSignal,
+  errorMessage,
+  info,
+  setOutputs,
+  warning,
+  writeJobSummary,
+} from '../../lib/src/index.js';
 import { type OpenKubectl, openKubectl } from './connection.js';
 import { type ConnectionInputs, getInputs, type RolloutWaitInputs } from './inputs.js';
 import { KubectlCluster } from './kubectl-cluster.js';
@@ -7,7 +14,7 @@ import { rolloutSummary } from './summary.js';
 import { type Clock, systemClock } from './watcher.js';
 
 export interface RolloutWaitDeps {
-  open: (connection: ConnectionInputs) => Promise<OpenKubectl>;
+  open: (connection: ConnectionInputs, signal?: AbortSignal) => Promise<OpenKubectl>;
   clock: Clock;
 }
 
@@ -15,12 +22,14 @@ export const defaultDeps = (): RolloutWaitDeps => ({ open: openKubectl, clock: s
 
 async function watch(inputs: RolloutWaitInputs, deps: RolloutWaitDeps): Promise<RolloutOutcome> {
   const { namespace, deployment } = inputs.settings;
-  const open = await deps.open(inputs.connection);
+  const startedAt = deps.clock.now();
+  const open = await deps.open(inputs.connection, deadlineSignal(startedAt + inputs.settings.timeoutMs));
   try {
     const cluster = new KubectlCluster(open.kubectl);
     // Not in a log group: the progress lines are what a reader of the step's log looks for first.
     info(`Watching the rollout of deployment/${deployment} in ${namespace}`);
-    return await waitForRollout(cluster, inputs.settings, deps.clock, { info, warning });
+    const settings = { ...inputs.settings, startedAt };
+    return await waitForRollout(cluster, settings, deps.clock, { info, warning });
   } finally {
     await open.close();
   }

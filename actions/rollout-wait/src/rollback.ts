@@ -85,7 +85,9 @@ export async function rollBack(
   try {
     const hash = hashOf(target);
     const identity = hash === undefined ? undefined : { podTemplateHash: hash };
-    result = await watchRollout(cluster, { ...options, afterUndo: true, identity }, clock, log);
+    // The undo's own time counts against the rollback's deadline.
+    const timeoutMs = Math.max(0, options.timeoutMs - (clock.now() - start));
+    result = await watchRollout(cluster, { ...options, timeoutMs, afterUndo: true, identity }, clock, log);
   } catch (error) {
     return { ok: false, reason: `watching the rollback failed: ${(error as Error).message}` };
   }

@@ -7,6 +7,9 @@ import { previousRevision, type RevisionIdentity, replicaSetOfRevision } from '.
 import { type RollbackResult, rollBack } from './rollback.js';
 import { type Clock, type WatchLog, watchRollout } from './watcher.js';
 
+/** How long reading the failing pods' events and logs may take. */
+const DETAILS_MS = 15_000;
+
 export interface RolloutWaitSettings {
   namespace: string;
   deployment: string;
@@ -20,6 +23,8 @@ export interface RolloutWaitSettings {
   /** The revision ssh-set-image set; absent: the watch judges whatever revision is current. */
   identity?: RevisionIdentity;
   logLines: number;
+  /** When the step started (clock ms): the timeout counts from then. Default: when the watch starts. */
+  startedAt?: number;
 }
 
 /** `superseded`: another revision replaced the judged one before it was judged; nothing was rolled back. */
@@ -46,8 +51,9 @@ export async function waitForRollout(
   clock: Clock,
   log: WatchLog,
 ): Promise<RolloutOutcome> {
-  const start = clock.now();
-  const result = await watchRollout(cluster, settings, clock, log);
+  const start = settings.startedAt ?? clock.now();
+  // Every call of the watch, reconnects included, ends by the timeout; the rollback has its own deadline.
+  const result = await watchRollout(cluster.until(start + settings.timeoutMs), settings, clock, log);
   if (result.outcome === 'superseded') {
     log.warning(`Not judged: ${result.reason}.`);
     return {
@@ -72,7 +78,13 @@ export async function waitForRollout(
 
   const { failure } = result;
   log.warning(`Rollout failed: ${failure.reason}`);
-  const details = await collectFailureDetails(cluster, settings.namespace, failure, settings.logLines);
+  // Diagnostics must not hold up the rollback: they get a short deadline of their own.
+  const details = await collectFailureDetails(
+    cluster.until(clock.now() + DETAILS_MS),
+    settings.namespace,
+    failure,
+    settings.logLines,
+  );
   const base = { progress: result.progress, failure, details, detectedAt: result.detectedAt };
   const failed = (reason: string, revision = result.revision): RolloutOutcome => ({
     ...base,
@@ -95,10 +107,10 @@ export async function waitForRollout(
     return failed(`${failure.reason} (not rolled back: revision ${target} has no ReplicaSet left)`);
   }
   const rollback = await rollBack(
-    cluster,
+    cluster.until(clock.now() + settings.rollbackTimeoutMs),
     snapshot.deployment,
     targetSet,
-    { ...settings, timeoutMs: settings.rollbackTimeoutMs, identity: undefined },
+    { ...settings, timeoutMs: settings.rollbackTimeoutMs, identity: undefined, startedAt: undefined },
     clock,
     log,
   );

@@ -1,3 +1,4 @@
+import { AbortedError } from '../../lib/src/index.js';
 import { revisionOf } from '../../lib/src/kubectl/index.js';
 import { assessRollout, type RolloutFailure, type RolloutSnapshot } from './assess.js';
 import { ClusterError, type RolloutCluster } from './cluster.js';
@@ -38,6 +39,8 @@ export interface WatchOptions {
   afterUndo?: boolean;
   /** The revision to judge; absent: whatever revision is current. */
   identity?: RevisionIdentity;
+  /** When the step started (clock ms): the timeout counts from then, connecting included. Default: now. */
+  startedAt?: number;
 }
 
 export type WatchResult =
@@ -93,7 +96,8 @@ export async function watchRollout(
   log: WatchLog,
 ): Promise<WatchResult> {
   const timers = new StateTimers();
-  const deadline = clock.now() + options.timeoutMs;
+  const start = options.startedAt ?? clock.now();
+  const deadline = start + options.timeoutMs;
   let shown: RolloutProgress | undefined;
   let lastWaiting = 'no answer from the cluster yet';
   let errorStreak = 0;
@@ -108,6 +112,11 @@ export async function watchRollout(
       if (errorStreak > 0) log.info(`The cluster answers again after ${errorStreak} failed poll(s).`);
       errorStreak = 0;
     } catch (error) {
+      // The deadline cut the call short: what the watch still waited for is the verdict.
+      if (error instanceof AbortedError && error.timedOut) {
+        lastWaiting = `${lastWaiting} (the cluster had not answered the last look when time ran out)`;
+        break;
+      }
       if (!(error instanceof ClusterError) || !error.transient) throw error;
       // One warning per streak: a flapping API should not flood the log.
       if (errorStreak === 0) log.warning(`Polling the rollout failed, retrying: ${error.message}`);
@@ -160,17 +169,20 @@ export async function watchRollout(
     }
 
     const now = clock.now();
-    if (now >= deadline) {
-      const seconds = Math.round(options.timeoutMs / 1000);
-      return {
-        outcome: 'failed',
-        failure: { kind: 'timeout', reason: `Timed out after ${seconds} s: ${lastWaiting}`, problems: [] },
-        revision: last ? revisionOf(last.deployment) : undefined,
-        progress: shown,
-        snapshot: last,
-        detectedAt: now,
-      };
-    }
+    if (now >= deadline) break;
     await clock.sleep(Math.max(0, Math.min(pollStart + options.pollIntervalMs, deadline) - now));
   }
+  const now = clock.now();
+  const seconds = Math.round(options.timeoutMs / 1000);
+  const elapsed = Math.round((now - start) / 1000);
+  // The real elapsed time: a deadline is only as good as what the message says of it.
+  const after = elapsed === seconds ? `${seconds} s` : `${elapsed} s (timeout ${seconds} s)`;
+  return {
+    outcome: 'failed',
+    failure: { kind: 'timeout', reason: `Timed out after ${after}: ${lastWaiting}`, problems: [] },
+    revision: last ? revisionOf(last.deployment) : undefined,
+    progress: shown,
+    snapshot: last,
+    detectedAt: now,
+  };
 }

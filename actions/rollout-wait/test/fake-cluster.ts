@@ -52,6 +52,11 @@ export class FakeCluster implements RolloutCluster {
     return structuredClone(answer);
   }
 
+  /** Deadlines are the watcher's to keep on the fake clock: the same cluster. */
+  until(): RolloutCluster {
+    return this;
+  }
+
   /** Makes the next poll (and those after it) answer `snapshot`, as if the cluster changed under us. */
   answerNext(snapshot: RolloutSnapshot): void {
     this.before = [snapshot];

@@ -152,8 +152,10 @@ describe('ssh-set-image on the sandbox', () => {
     const history = await rolloutHistory(kubectl, namespace, 'metrics-api');
     expect(history.at(-1)).toMatchObject({
       revision: Number(main.outputs.revision),
+      podTemplateHash: main.outputs['pod-template-hash'],
       images: { 'metrics-api': image(2) },
     });
+    expect(main.outputs['pod-template-hash']).toMatch(/^[a-z0-9]{6,}$/);
     expect(history.at(-1)?.changeCause).toBe(cause);
   });
 

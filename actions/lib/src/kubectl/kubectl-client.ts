@@ -1,3 +1,4 @@
+import { AbortedError } from '../abortable.js';
 import type { CommandResult } from '../command.js';
 import type { RemoteShell } from '../ssh/remote-shell.js';
 import {
@@ -47,6 +48,12 @@ export class KubectlClient implements Kubectl {
       signal: options.signal,
       safeToRerun: options.readOnly === true,
     });
+    if (result.aborted) {
+      throw new AbortedError(
+        `kubectl ${args.slice(0, 2).join(' ')} (${this.target})`,
+        options.signal?.reason,
+      );
+    }
     this.checkFound(result);
     const { exitCode, stdout, stderr } = result;
     if (exitCode !== 0 && !options.ignoreExitCode) {

@@ -10,10 +10,16 @@ export interface KubectlRunOptions {
   readOnly?: boolean;
   /** Resolve with the result instead of throwing KubectlError on a non-zero exit code. */
   ignoreExitCode?: boolean;
+  /**
+   * The call's deadline or cancellation: when it fires, the call rejects at once with AbortedError
+   * (`timedOut` for a deadline), whatever it was doing: running kubectl, waiting on a stalled link,
+   * reconnecting, re-running a read-only command. kubectl itself is stopped.
+   */
   signal?: AbortSignal;
 }
 
 export interface KubectlStreamOptions {
+  /** Ends the stream at once, reconnects included: the end then has `aborted: true` (no error). */
   signal?: AbortSignal;
   /** A watch only reads: on a dropped connection it restarts on a fresh one (lines may then repeat). */
   readOnly?: boolean;
@@ -37,6 +43,7 @@ export interface KubectlStreamEnd {
 export interface Kubectl {
   /** Where kubectl runs, for log lines: `kubectl on deploy@10.0.0.1:22` or `local kubectl`. */
   readonly target: string;
+  /** Rejects with KubectlError (non-zero exit), KubectlNotFoundError, or AbortedError (`signal` fired). */
   run(args: readonly string[], options?: KubectlRunOptions): Promise<CommandResult>;
   /** Runs `args` with `-o json` added and parses stdout. */
   json<T>(args: readonly string[], options?: Omit<KubectlRunOptions, 'ignoreExitCode'>): Promise<T>;

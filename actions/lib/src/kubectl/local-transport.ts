@@ -5,9 +5,11 @@ import { collectOutput, exitCodeOf } from '../child-output.js';
 import type { RemoteExecOptions, RemoteExecResult } from '../ssh/remote-shell.js';
 import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from './transport.js';
 
+const KILL_GRACE_MS = 5000;
+
 /**
- * Runs argv on this machine with no shell. Unlike ProcessCommandRunner it can be stopped by an
- * AbortSignal, which a watch needs.
+ * Runs argv on this machine with no shell, stoppable by an AbortSignal: on abort the result (`aborted:
+ * true`) comes at once and the program gets SIGTERM (SIGKILL 5 s later if it is still there).
  */
 export class LocalTransport implements ArgvTransport {
   readonly target = 'this machine';
@@ -25,13 +27,17 @@ export class LocalTransport implements ArgvTransport {
         return;
       }
       const child = spawn(file, args, { env: this.env, shell: false, stdio: 'pipe' });
+      const output = collectOutput(child, options);
       let aborted = false;
+      let killTimer: NodeJS.Timeout | undefined;
       const onAbort = () => {
         aborted = true;
         child.kill('SIGTERM');
+        // Settled now: the caller does not wait for the program to go; one that ignores SIGTERM is killed.
+        killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        resolve({ exitCode: 130, stdout: output.stdout, stderr: output.stderr, aborted });
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const output = collectOutput(child, options);
       child.on('error', (error: NodeJS.ErrnoException) => {
         options.signal?.removeEventListener('abort', onAbort);
         if (error.code === 'ENOENT') {
@@ -44,6 +50,7 @@ export class LocalTransport implements ArgvTransport {
         } else reject(error);
       });
       child.on('close', (code, signal) => {
+        clearTimeout(killTimer);
         options.signal?.removeEventListener('abort', onAbort);
         resolve({ exitCode: exitCodeOf(code, signal), ...output, aborted });
       });

@@ -4,6 +4,7 @@
  * then connect. `closeTemporaryAccess` (ingress-cleanup.ts) is the post step's half.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { throwIfAborted } from '../abortable.js';
 import { resolveAwsRegion } from '../aws.js';
 import { ConfigurationError } from '../errors.js';
 import { info } from '../log.js';
@@ -32,11 +33,17 @@ export const defaultSshAccessDeps = (env = process.env): SshAccessDeps => ({
       .slice(0, 255),
 });
 
-/** Resolves the host, opens the temporary ingress if asked, and connects. */
+/**
+ * Resolves the host, opens the temporary ingress if asked, and connects. `signal` (the step's deadline)
+ * cuts the connection attempts; after it fired nothing new starts (AbortedError).
+ */
 export async function openSshAccess(
   settings: SshConnectionSettings,
   deps: SshAccessDeps,
+  signal?: AbortSignal,
 ): Promise<SshConnection> {
+  const what = `opening SSH access to ${'ec2' in settings.target ? 'the EC2 node' : settings.target.host}`;
+  throwIfAborted(signal, what);
   const needsAws = 'ec2' in settings.target || settings.temporaryIngress !== undefined;
   const region = needsAws ? resolveAwsRegion('aws-region', settings.awsRegion) : undefined;
   const ec2 = region ? await deps.ec2(region) : undefined;
@@ -51,6 +58,7 @@ export async function openSshAccess(
   } else host = settings.target.host;
 
   if (settings.temporaryIngress) {
+    throwIfAborted(signal, what);
     const groupId = settings.temporaryIngress.securityGroupId ?? onlyGroup(instanceGroups);
     const address = await resolveRunnerAddress(
       settings.temporaryIngress.runnerIp,
@@ -73,17 +81,21 @@ export async function openSshAccess(
     );
   }
 
-  return SshConnection.open({
-    host,
-    port: settings.port,
-    username: settings.username,
-    privateKey: settings.privateKey,
-    ...(settings.passphrase !== undefined && { passphrase: settings.passphrase }),
-    hostKeys: settings.hostKeys,
-    ...(settings.jump && { jump: settings.jump }),
-    connectTimeoutMs: settings.connectTimeoutMs,
-    connectAttempts: settings.connectAttempts,
-  });
+  throwIfAborted(signal, what);
+  return SshConnection.open(
+    {
+      host,
+      port: settings.port,
+      username: settings.username,
+      privateKey: settings.privateKey,
+      ...(settings.passphrase !== undefined && { passphrase: settings.passphrase }),
+      hostKeys: settings.hostKeys,
+      ...(settings.jump && { jump: settings.jump }),
+      connectTimeoutMs: settings.connectTimeoutMs,
+      connectAttempts: settings.connectAttempts,
+    },
+    signal,
+  );
 }
 
 function onlyGroup(groups: string[]): string {

@@ -1,7 +1,9 @@
 // Must come before ssh2: see the file.
 import './dirname-shim.js';
-import type { Readable } from 'node:stream';
+import { connect as tcpConnect } from 'node:net';
+import type { Duplex, Readable } from 'node:stream';
 import { Client, utils } from 'ssh2';
+import { abortedError } from '../abortable.js';
 import { HostKeyRefusedError, SshAuthenticationError } from './errors.js';
 import { type HostKeyPolicy, type HostKeyVerdict, verifyHostKey } from './host-key.js';
 
@@ -20,7 +22,19 @@ export interface ConnectClientOptions {
   timeoutMs: number;
   keepaliveIntervalMs: number;
   /** A stream to speak SSH over instead of a new TCP connection: the jump host's forwarded channel. */
-  sock?: Readable;
+  sock?: Duplex;
+  /** Cuts the attempt at once (the socket is destroyed) and rejects with AbortedError. */
+  signal?: AbortSignal;
+}
+
+export interface OpenedClient {
+  client: Client;
+  verdict: HostKeyVerdict;
+  /**
+   * The stream under the client. Destroying it drops the connection at once, where `client.end()` waits for
+   * a peer that may never answer.
+   */
+  socket: Duplex;
 }
 
 export const endpointName = (endpoint: Pick<SshEndpoint, 'host' | 'port' | 'username'>): string =>
@@ -37,28 +51,38 @@ export function checkPrivateKey(privateKey: string, passphrase: string | undefin
 
 /**
  * Opens one authenticated SSH connection. The host key is checked in ssh2's hostVerifier against the key
- * the server really presented, before any authentication; a refused key ends the handshake.
+ * the server really presented, before any authentication; a refused key ends the handshake. The TCP
+ * socket is ours (not ssh2's) so that it can be destroyed whatever state the handshake is in.
  */
-export function connectClient(
-  endpoint: SshEndpoint,
-  options: ConnectClientOptions,
-): Promise<{ client: Client; verdict: HostKeyVerdict }> {
+export function connectClient(endpoint: SshEndpoint, options: ConnectClientOptions): Promise<OpenedClient> {
   return new Promise((resolve, reject) => {
+    const { signal } = options;
+    const name = endpointName(endpoint);
+    if (signal?.aborted) {
+      reject(abortedError(signal, `connecting to ${name}`));
+      return;
+    }
+    const socket: Duplex = options.sock ?? tcpConnect({ host: endpoint.host, port: endpoint.port });
     const client = new Client();
     let verdict: HostKeyVerdict | undefined;
     let settled = false;
+    const onAbort = () => fail(abortedError(signal as AbortSignal, `connecting to ${name}`));
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
-      client.end();
+      signal?.removeEventListener('abort', onAbort);
+      // Nothing more to say to this server: no goodbye that a silent peer would leave unanswered.
+      socket.destroy();
       reject(error);
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
     client.once('ready', () => {
+      if (settled) return;
       settled = true;
-      resolve({ client, verdict: verdict as HostKeyVerdict });
+      signal?.removeEventListener('abort', onAbort);
+      resolve({ client, verdict: verdict as HostKeyVerdict, socket });
     });
     client.on('error', (error: Error & { level?: string }) => {
-      const name = endpointName(endpoint);
       if (verdict?.outcome === 'refused') {
         const pins = 'pins' in endpoint.hostKeys ? endpoint.hostKeys.pins : [];
         fail(new HostKeyRefusedError(name, verdict, pins));
@@ -74,7 +98,7 @@ export function connectClient(
         username: endpoint.username,
         privateKey: endpoint.privateKey,
         passphrase: endpoint.passphrase,
-        sock: options.sock,
+        sock: socket as Readable,
         readyTimeout: options.timeoutMs,
         keepaliveInterval: options.keepaliveIntervalMs,
         keepaliveCountMax: 3,
@@ -92,7 +116,7 @@ export function connectClient(
 }
 
 /** Opens a TCP channel from the jump host to the target: the target's SSH then runs inside it. */
-export function forwardThrough(jump: Client, host: string, port: number): Promise<Readable> {
+export function forwardThrough(jump: Client, host: string, port: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     jump.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
       if (error)

@@ -1,4 +1,6 @@
+import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
+import { AbortedError, anySignal, raceAbort, sleepUnlessAborted, throwIfAborted } from '../abortable.js';
 import { debug, info, warning } from '../log.js';
 import { retry } from '../retry.js';
 import {
@@ -35,10 +37,20 @@ export interface SshConnectionOptions extends SshEndpoint {
 interface Live {
   client: Client;
   jumpClient?: Client;
+  /** The streams under the clients: destroyed, they drop the connection without waiting for the peer. */
+  sockets: Duplex[];
   closed: boolean;
   /** Why it closed, for messages: the client's last error. */
   reason?: string;
 }
+
+/**
+ * How long an aborted command's channel may take to confirm that it closed. A server that does not answer
+ * by then is taken for a stalled link: the connection is destroyed (the next command reconnects).
+ */
+const ABORT_ANSWER_MS = 1000;
+/** How long `close()` waits for the server to see the goodbye before it destroys the connection. */
+const CLOSE_GRACE_MS = 1000;
 
 /** The connection closed before the command's channel opened: the command never started. */
 class NotStartedError extends Error {}
@@ -50,6 +62,9 @@ class DroppedError extends Error {}
  * RemoteShell: commands get exit codes and stderr back. A command that started is re-run after a drop
  * only when the caller marked it safe to re-run; one that never started is simply started on the new
  * connection.
+ *
+ * Every call takes an AbortSignal (a deadline): no connection attempt starts after it fired, the attempt
+ * in progress is cut, and a command whose link stalled returns at once (the connection is destroyed).
  */
 export class SshConnection implements RemoteShell {
   readonly target: string;
@@ -58,6 +73,8 @@ export class SshConnection implements RemoteShell {
   private hostKeys: HostKeyPolicy;
   private jumpHostKeys?: HostKeyPolicy;
   private closedByUs = false;
+  /** Fires on `close()`: cuts a connection attempt in progress. */
+  private readonly closing = new AbortController();
 
   private constructor(private readonly options: SshConnectionOptions) {
     this.target = endpointName(options);
@@ -65,19 +82,36 @@ export class SshConnection implements RemoteShell {
     this.jumpHostKeys = options.jump?.hostKeys;
   }
 
-  /** Checks the keys, then connects (with retries for the connection phase). */
-  static async open(options: SshConnectionOptions): Promise<SshConnection> {
+  /**
+   * Checks the keys, then connects (with retries for the connection phase). When `signal` fires first,
+   * rejects with AbortedError and leaves nothing open.
+   */
+  static async open(options: SshConnectionOptions, signal?: AbortSignal): Promise<SshConnection> {
     checkPrivateKey(options.privateKey, options.passphrase);
     if (options.jump) checkPrivateKey(options.jump.privateKey, options.jump.passphrase);
     const connection = new SshConnection(options);
-    await connection.connected();
+    try {
+      await connection.connected(signal);
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
     return connection;
   }
 
   async exec(command: string, options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
     const maxReruns = this.options.maxReruns ?? 3;
+    const { signal } = options;
     for (let reruns = 0, notStarted = 0; ; ) {
-      const live = await this.connected();
+      let live: Live;
+      try {
+        live = await this.connected(signal);
+      } catch (error) {
+        // Stopped while (re)connecting: the command did not run (again).
+        if (error instanceof AbortedError && signal?.aborted)
+          return { exitCode: 130, stdout: '', stderr: '', aborted: true };
+        throw error;
+      }
       try {
         return await this.execOn(live, command, options);
       } catch (error) {
@@ -107,73 +141,134 @@ export class SshConnection implements RemoteShell {
     }
   }
 
-  /** Ends the connection (and the jump host's). Further exec calls fail. */
-  close(): void {
+  /**
+   * Ends the connection (and the jump host's) and cuts a connection attempt in progress; further exec
+   * calls fail. Resolves once the sockets are closed: at most CLOSE_GRACE_MS later, when the server does not
+   * answer the goodbye (a stalled link), they are destroyed.
+   */
+  close(): Promise<void> {
     this.closedByUs = true;
-    this.live?.client.end();
-    this.live?.jumpClient?.end();
+    this.closing.abort(new Error(`the SSH connection to ${this.target} was closed`));
+    const live = this.live;
     this.live = undefined;
-  }
-
-  private connected(): Promise<Live> {
-    if (this.closedByUs) return Promise.reject(new Error(`the SSH connection to ${this.target} was closed`));
-    if (this.live && !this.live.closed) return Promise.resolve(this.live);
-    this.connecting ??= this.connectWithRetries().finally(() => {
-      this.connecting = undefined;
+    if (!live) return Promise.resolve();
+    if (live.closed) {
+      destroyLive(live);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const closed = () => {
+        clearTimeout(timer);
+        destroyLive(live);
+        resolve();
+      };
+      const timer = setTimeout(closed, CLOSE_GRACE_MS);
+      live.client.once('close', closed);
+      live.client.end();
+      live.jumpClient?.end();
     });
-    return this.connecting;
   }
 
-  private async connectWithRetries(): Promise<Live> {
+  /** The live connection, or a new one; rejects with AbortedError once `signal` fires. */
+  private async connected(signal?: AbortSignal): Promise<Live> {
+    for (;;) {
+      throwIfAborted(signal, `connecting to ${this.target}`);
+      if (this.closedByUs) throw new Error(`the SSH connection to ${this.target} was closed`);
+      if (this.live && !this.live.closed) return this.live;
+      // One attempt for all callers, cut by the signal of the caller that started it; the others wait with
+      // their own signal, and start again if that caller's signal cut it.
+      this.connecting ??= this.connectWithRetries(signal).finally(() => {
+        this.connecting = undefined;
+      });
+      try {
+        return await raceAbort(this.connecting, signal, `connecting to ${this.target}`);
+      } catch (error) {
+        if (error instanceof AbortedError && !signal?.aborted && !this.closedByUs) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async connectWithRetries(callerSignal?: AbortSignal): Promise<Live> {
     const attempts = this.options.connectAttempts ?? 3;
+    const signal = anySignal(callerSignal, this.closing.signal);
     try {
-      const live = await retry(() => this.connectOnce(), {
+      const live = await retry(() => this.connectOnce(signal), {
         attempts,
         baseMs: this.options.retryBaseMs ?? 1000,
         maxMs: 10_000,
-        // A refused host key or user key will be refused again: fail at once with the clear error.
+        // A refused host key or user key will be refused again: fail at once with the clear error. After
+        // the signal fired no attempt starts.
         isRetryable: (error) =>
-          !(error instanceof HostKeyRefusedError || error instanceof SshAuthenticationError),
+          !(
+            error instanceof HostKeyRefusedError ||
+            error instanceof SshAuthenticationError ||
+            error instanceof AbortedError ||
+            signal?.aborted
+          ),
         onRetry: (error, attempt, delayMs) =>
           warning(
             `SSH connection to ${this.target} failed (attempt ${attempt}/${attempts}): ${errorText(error)}; retrying in ${delayMs} ms`,
           ),
+        sleep: (ms) => sleepUnlessAborted(ms, signal, `connecting to ${this.target}`),
       });
+      if (this.closedByUs) {
+        destroyLive(live);
+        throw new Error(`the SSH connection to ${this.target} was closed`);
+      }
       this.live = live;
       return live;
     } catch (error) {
-      if (error instanceof HostKeyRefusedError || error instanceof SshAuthenticationError) throw error;
+      if (
+        error instanceof HostKeyRefusedError ||
+        error instanceof SshAuthenticationError ||
+        error instanceof AbortedError
+      )
+        throw error;
+      if (signal?.aborted) throw new AbortedError(`connecting to ${this.target}`, signal.reason);
       throw new SshConnectError(this.target, attempts, error);
     }
   }
 
-  private async connectOnce(): Promise<Live> {
+  private async connectOnce(signal?: AbortSignal): Promise<Live> {
+    throwIfAborted(signal, `connecting to ${this.target}`);
     const timeoutMs = this.options.connectTimeoutMs ?? 20_000;
     const keepaliveIntervalMs = this.options.keepaliveIntervalMs ?? 5000;
     let jumpClient: Client | undefined;
-    let sock: Awaited<ReturnType<typeof forwardThrough>> | undefined;
+    let jumpSocket: Duplex | undefined;
+    let sock: Duplex | undefined;
     const { jump } = this.options;
     if (jump && this.jumpHostKeys) {
       const opened = await connectClient(
         { ...jump, hostKeys: this.jumpHostKeys },
-        { timeoutMs, keepaliveIntervalMs },
+        { timeoutMs, keepaliveIntervalMs, signal },
       );
       jumpClient = opened.client;
+      jumpSocket = opened.socket;
       this.jumpHostKeys = this.accept(opened.verdict, jump, this.jumpHostKeys);
       try {
-        sock = await forwardThrough(jumpClient, this.options.host, this.options.port);
+        sock = await raceAbort(
+          forwardThrough(jumpClient, this.options.host, this.options.port),
+          signal,
+          `connecting to ${this.target}`,
+        );
       } catch (error) {
-        jumpClient.end();
+        jumpSocket.destroy();
         throw error;
       }
     }
     try {
-      const { client, verdict } = await connectClient(
+      const { client, verdict, socket } = await connectClient(
         { ...this.options, hostKeys: this.hostKeys },
-        { timeoutMs, keepaliveIntervalMs, sock },
+        { timeoutMs, keepaliveIntervalMs, sock, signal },
       );
       this.hostKeys = this.accept(verdict, this.options, this.hostKeys);
-      const live: Live = { client, jumpClient, closed: false };
+      const live: Live = {
+        client,
+        jumpClient,
+        sockets: jumpSocket ? [socket, jumpSocket] : [socket],
+        closed: false,
+      };
       const onGone = (reason: string) => {
         live.closed = true;
         live.reason ??= reason;
@@ -188,7 +283,7 @@ export class SshConnection implements RemoteShell {
       info(`SSH: connected to ${this.target}${jump ? ` through ${endpointName(jump)}` : ''}`);
       return live;
     } catch (error) {
-      jumpClient?.end();
+      jumpSocket?.destroy();
       throw error;
     }
   }
@@ -210,11 +305,12 @@ export class SshConnection implements RemoteShell {
 
   private execOn(live: Live, command: string, options: RemoteExecOptions): Promise<RemoteExecResult> {
     return new Promise((resolve, reject) => {
+      const { signal } = options;
       if (live.closed) {
         reject(new NotStartedError(live.reason ?? 'connection closed'));
         return;
       }
-      if (options.signal?.aborted) {
+      if (signal?.aborted) {
         resolve({ exitCode: 130, stdout: '', stderr: '', aborted: true });
         return;
       }
@@ -225,11 +321,14 @@ export class SshConnection implements RemoteShell {
       let exitCode: number | undefined;
       let aborted = false;
       let done = false;
+      /** Runs from the abort until the server confirms the channel closed (or refused to open it). */
+      let answerTimer: NodeJS.Timeout | undefined;
+      const answered = () => clearTimeout(answerTimer);
       const finish = (outcome: () => void) => {
         if (done) return;
         done = true;
         live.client.off('close', onConnectionClose);
-        options.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         outcome();
       };
       const onConnectionClose = () => {
@@ -243,18 +342,31 @@ export class SshConnection implements RemoteShell {
       };
       const onAbort = () => {
         aborted = true;
-        // OpenSSH delivers the signal to the command (kubectl runs under `exec`, so it is the one that gets
-        // it); closing the channel makes any later write of the command fail. Nobody waits for the server.
-        channel?.signal('TERM');
-        channel?.close();
-        if (channel) finish(() => resolve({ exitCode: 130, stdout, stderr, aborted }));
+        // The caller does not wait for the server: the result is settled now, open channel or not.
+        finish(() => resolve({ exitCode: 130, stdout, stderr, aborted }));
+        if (channel) stopChannel(channel);
+        // A server that does not confirm soon is behind a stalled link, which would hold this connection
+        // (and every later command on it) until the keepalives give up: drop it now.
+        answerTimer = setTimeout(() => this.dropStalled(live), ABORT_ANSWER_MS);
+        answerTimer.unref();
       };
       live.client.on('close', onConnectionClose);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       try {
         live.client.exec(command, (error, opened) => {
+          answered();
           if (error) {
             finish(() => (live.closed ? reject(new NotStartedError(error.message)) : reject(error)));
+            return;
+          }
+          if (done) {
+            // Aborted before the channel opened: the command started all the same; stop it.
+            if (aborted) {
+              answerTimer = setTimeout(() => this.dropStalled(live), ABORT_ANSWER_MS);
+              answerTimer.unref();
+            }
+            opened.on('close', answered);
+            stopChannel(opened);
             return;
           }
           channel = opened;
@@ -272,9 +384,9 @@ export class SshConnection implements RemoteShell {
             exitCode = code ?? (signalName ? 128 + signalNumber(signalName) : 1);
           });
           opened.on('close', () => {
+            answered();
             if (exitCode !== undefined)
               finish(() => resolve({ exitCode: exitCode as number, stdout, stderr, aborted }));
-            else if (aborted) finish(() => resolve({ exitCode: 130, stdout, stderr, aborted }));
             else
               finish(() =>
                 reject(new DroppedError(live.reason ?? 'the channel closed without an exit status')),
@@ -282,14 +394,44 @@ export class SshConnection implements RemoteShell {
           });
           // ssh2 sends a signal only on a channel still open for writing: an abortable command without
           // stdin keeps it open (kubectl watches never read it); everything else gets EOF right away.
-          if (options.stdin !== undefined || !options.signal) opened.end(options.stdin);
-          if (options.signal?.aborted) onAbort();
+          if (options.stdin !== undefined || !signal) opened.end(options.stdin);
         });
       } catch (error) {
         // ssh2 throws synchronously when the connection is already gone: the command never started.
         finish(() => reject(new NotStartedError(errorText(error))));
       }
     });
+  }
+
+  /** The server did not answer where it must answer at once: the link stalled. Drops the connection. */
+  private dropStalled(live: Live): void {
+    if (!live.closed) {
+      live.closed = true;
+      live.reason ??= 'the server stopped answering';
+      debug(
+        `ssh: ${this.target} did not answer in ${ABORT_ANSWER_MS} ms after an abort; dropping the connection`,
+      );
+    }
+    destroyLive(live);
+  }
+}
+
+/** Drops the connection at once: no goodbye that a stalled peer would leave unanswered. */
+function destroyLive(live: Live): void {
+  live.closed = true;
+  for (const socket of live.sockets) socket.destroy();
+}
+
+/**
+ * Asks the remote command to stop (OpenSSH delivers the signal to it; kubectl runs under `exec`, so it is
+ * the one that gets it) and closes the channel, so that any later write of the command fails.
+ */
+function stopChannel(channel: ClientChannel): void {
+  try {
+    channel.signal('TERM');
+    channel.close();
+  } catch {
+    // The connection is already gone: nothing left to stop.
   }
 }
 

@@ -6,9 +6,11 @@ export interface RemoteExecOptions {
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
   /**
-   * Stops the remote command (SIGTERM, then the channel is closed); the result then has `aborted: true`.
-   * Without `stdin`, an abortable command's stdin stays open (SSH delivers signals only on an open
-   * channel): give `stdin` to a command that reads it.
+   * Stops the remote command (SIGTERM, then the channel is closed); the result then has `aborted: true`,
+   * at once, without waiting for the server (a server that does not confirm within a second is taken for a
+   * stalled link and the connection is dropped). A signal that fires while (re)connecting cuts that too,
+   * with the same result. Without `stdin`, an abortable command's stdin stays open (SSH delivers signals
+   * only on an open channel): give `stdin` to a command that reads it.
    */
   signal?: AbortSignal;
   /**

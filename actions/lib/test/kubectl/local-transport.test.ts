@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AbortedError } from '../../src/abortable.js';
 import { KubectlClient, KubectlNotFoundError, LocalTransport } from '../../src/kubectl/index.js';
 
 // The local client with Node itself standing in for the kubectl binary: real processes, no cluster.
@@ -26,6 +27,25 @@ describe('KubectlClient on this machine', () => {
     );
     expect(end.aborted).toBe(true);
     expect(lines.slice(0, 3)).toEqual(['line 0', 'line 1', 'line 2']);
+  });
+
+  it('rejects a run at its deadline, at once, even when the program ignores SIGTERM', async () => {
+    const stubborn = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);";
+    const started = Date.now();
+    const error = await node
+      .run(['-e', stubborn], { signal: AbortSignal.timeout(300) })
+      .catch((e: unknown) => e);
+    // Bound, not benchmark: the deadline (300 ms) plus well under a second.
+    expect(Date.now() - started).toBeLessThan(300 + 700);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error as AbortedError).timedOut).toBe(true);
+    expect((error as Error).message).toContain('was stopped: the deadline passed');
+  });
+
+  it('does not start a run whose signal already fired', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(node.run(['-e', ''], { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
   });
 
   it('reports the exit code of a stream that ends by itself', async () => {

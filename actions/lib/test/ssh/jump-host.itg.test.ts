@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { type Connection, Server, utils } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSandbox } from '../../../../sandbox/src/testing.js';
+import { AbortedError } from '../../src/abortable.js';
 import {
   HostKeyRefusedError,
   parseHostKeyPins,
   SshConnection,
   type SshConnectionOptions,
 } from '../../src/ssh/index.js';
+import { startStallRelay } from './stall-relay.js';
 
 // A bastion in front of the sandbox's real sshd. The sandbox's sshd forbids forwarding (as a node should),
 // so the bastion is an SSH server of this test (ssh2's server): its own host key, public-key login for one
@@ -21,6 +23,8 @@ let bastion: Server;
 let bastionPort: number;
 let bastionKnownHosts: string;
 const forwards: string[] = [];
+/** Where the bastion forwards to: the node, and what a test adds. */
+const allowedDestinations = new Set<string>();
 let target: SshConnectionOptions;
 const opened: SshConnection[] = [];
 
@@ -32,6 +36,7 @@ beforeAll(async () => {
   const deployKey = readFileSync(ssh.privateKeyFile, 'utf8');
   const allowed = utils.parseKey(deployKey);
   if (allowed instanceof Error) throw allowed;
+  allowedDestinations.add(`${ssh.host}:${ssh.port}`);
 
   bastion = new Server({ hostKeys: [readFileSync(hostKeyFile)] }, (client: Connection) => {
     client.on('authentication', (ctx) => {
@@ -45,7 +50,7 @@ beforeAll(async () => {
     });
     client.on('ready', () => {
       client.on('tcpip', (accept, reject, info) => {
-        if (info.destIP !== ssh.host || info.destPort !== ssh.port) {
+        if (!allowedDestinations.has(`${info.destIP}:${info.destPort}`)) {
           reject();
           return;
         }
@@ -135,5 +140,34 @@ describe('SshConnection through a jump host', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostKeyRefusedError);
     expect((error as Error).message).toContain(`${target.username}@${target.host}:${target.port}`);
+  });
+
+  it('cuts the connection at the deadline when the node behind the bastion never answers', async () => {
+    // A node whose TCP port answers through the bastion and whose SSH never does.
+    const silentNode = await startStallRelay();
+    allowedDestinations.add(`127.0.0.1:${silentNode.port}`);
+    try {
+      const started = Date.now();
+      const error = await SshConnection.open(
+        {
+          ...target,
+          host: '127.0.0.1',
+          port: silentNode.port,
+          connectTimeoutMs: 20_000,
+          connectAttempts: 3,
+          jump: jump(bastionKnownHosts),
+        },
+        AbortSignal.timeout(2000),
+      ).catch((e: unknown) => e);
+      // A bound, not a benchmark: the deadline plus 1.5 s.
+      expect(Date.now() - started).toBeLessThan(2000 + 1500);
+      expect(error).toBeInstanceOf(AbortedError);
+      expect((error as AbortedError).timedOut).toBe(true);
+      expect(silentNode.accepted()).toBe(1);
+      // The forwarded channel and the bastion's connection were dropped: the bastion lets go of the node.
+      await expect.poll(() => silentNode.openClientLinks(), { timeout: 1500, interval: 50 }).toBe(0);
+    } finally {
+      await silentNode.close();
+    }
   });
 });
