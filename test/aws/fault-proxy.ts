@@ -5,9 +5,13 @@ import { loopback } from '../../sandbox/src/ports.js';
 /** How the next requests fail: AWS's throttling answer, or a server error. */
 export type AwsFault = 'throttle' | 'server-error';
 
-/** What the proxy saw: every request, by AWS action, and how many it failed. */
+/**
+ * What the proxy saw: every request, by AWS action; each answer as `Action status [error code]`; how many
+ * it failed itself.
+ */
 export interface FaultCounters {
   requests: string[];
+  answers: string[];
   failed: number;
 }
 
@@ -19,7 +23,7 @@ export interface FaultCounters {
  */
 export class AwsFaultProxy {
   private plan: { remaining: number; fault: AwsFault; action?: string } | undefined;
-  readonly counters: FaultCounters = { requests: [], failed: 0 };
+  readonly counters: FaultCounters = { requests: [], answers: [], failed: 0 };
 
   private constructor(
     private readonly server: Server,
@@ -50,6 +54,7 @@ export class AwsFaultProxy {
   reset(): void {
     this.plan = undefined;
     this.counters.requests.length = 0;
+    this.counters.answers.length = 0;
     this.counters.failed = 0;
   }
 
@@ -73,6 +78,7 @@ export class AwsFaultProxy {
     if (plan && plan.remaining > 0 && (plan.action === undefined || plan.action === action)) {
       plan.remaining -= 1;
       this.counters.failed += 1;
+      this.counters.answers.push(`${action} fault`);
       this.fail(res, plan.fault, json);
       return;
     }
@@ -85,8 +91,24 @@ export class AwsFaultProxy {
         headers: req.headers,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        const status = answer.statusCode ?? 502;
+        if (status < 400) {
+          this.counters.answers.push(`${action} ${status}`);
+          res.writeHead(status, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        // An error: recorded with the code its body names (XML <Code> or JSON __type), then passed on.
+        const parts: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => parts.push(chunk));
+        answer.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          const code =
+            /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? /"__type":\s*"([^"]+)"/.exec(text)?.[1] ?? '?';
+          this.counters.answers.push(`${action} ${status} ${code}`);
+          res.writeHead(status, answer.headers);
+          res.end(text);
+        });
       },
     );
     forward.on('error', (error) => {
