@@ -19,9 +19,12 @@ export interface FaultCounters {
  * An HTTP proxy in front of moto that answers the next `count` requests (optionally only one action's)
  * with a fault as AWS sends it, in the request's protocol: JSON (ECR, `X-Amz-Target`) or EC2's query XML.
  * Throttling is ECR's `ThrottlingException` (HTTP 400) and EC2's `RequestLimitExceeded` (HTTP 503); a
- * server error is HTTP 500 (`ServerException` / `InternalError`). Everything else passes through unchanged.
+ * server error is HTTP 500 (`ServerException` / `InternalError`). Everything else passes through unchanged,
+ * but for GetAuthorizationToken's registry endpoint when `registryEndpoint` is set (see EcrRegistryFront).
  */
 export class AwsFaultProxy {
+  /** Where GetAuthorizationToken's proxyEndpoint points instead of moto's made-up ECR host, when set. */
+  registryEndpoint: string | undefined;
   private plan: { remaining: number; fault: AwsFault; action?: string } | undefined;
   readonly counters: FaultCounters = { requests: [], answers: [], failed: 0 };
 
@@ -92,6 +95,11 @@ export class AwsFaultProxy {
       },
       (answer) => {
         const status = answer.statusCode ?? 502;
+        if (status === 200 && action === 'GetAuthorizationToken' && this.registryEndpoint) {
+          this.counters.answers.push(`${action} ${status}`);
+          this.answerWithRegistry(answer, res, this.registryEndpoint);
+          return;
+        }
         if (status < 400) {
           this.counters.answers.push(`${action} ${status}`);
           res.writeHead(status, answer.headers);
@@ -116,6 +124,25 @@ export class AwsFaultProxy {
       res.end(error.message);
     });
     forward.end(body);
+  }
+
+  /** Points the token's proxyEndpoint (moto: https://ACCOUNT.dkr.ecr.REGION.amazonaws.com) at `endpoint`. */
+  private answerWithRegistry(
+    answer: import('node:http').IncomingMessage,
+    res: import('node:http').ServerResponse,
+    endpoint: string,
+  ): void {
+    const parts: Buffer[] = [];
+    answer.on('data', (chunk: Buffer) => parts.push(chunk));
+    answer.on('end', () => {
+      const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
+        authorizationData?: { proxyEndpoint?: string }[];
+      };
+      for (const data of body.authorizationData ?? []) data.proxyEndpoint = endpoint;
+      const text = JSON.stringify(body);
+      res.writeHead(200, { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) });
+      res.end(text);
+    });
   }
 
   private fail(res: import('node:http').ServerResponse, fault: AwsFault, json: boolean): void {
