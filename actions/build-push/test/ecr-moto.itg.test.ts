@@ -8,6 +8,7 @@ import {
   DescribeRepositoriesCommand,
   ECRClient,
   PutImageCommand,
+  PutImageTagMutabilityCommand,
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
@@ -81,13 +82,17 @@ describe('build-push to ECR: the API in moto, the registry half on the sandbox r
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  async function runAction(runner: RecordingRunner, createRepository: boolean): Promise<InProcessStep> {
+  async function runAction(
+    runner: RecordingRunner,
+    createRepository: boolean,
+    tags = '{{sha}}',
+  ): Promise<InProcessStep> {
     const step = await runInProcess(
       {
         ...inputEnv({
           registry: 'ecr',
           repository,
-          tags: '{{sha}}',
+          tags,
           'aws-region': MOTO_REGION,
           'create-repository': String(createRepository),
           context: workspace,
@@ -106,6 +111,33 @@ describe('build-push to ECR: the API in moto, the registry half on the sandbox r
   }
 
   const ecr = () => createAwsClientFactory(MOTO_REGION).create(ECRClient);
+
+  /** The manifest the registry holds for this commit's tag, as pushed by the creation test. */
+  async function pushedManifest(): Promise<string> {
+    const response = await fetch(`${registry.url}/v2/${repository}/manifests/${sha}`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`,
+        accept:
+          'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+      },
+    });
+    if (!response.ok)
+      throw new Error(`the creation test pushed no ${repository}:${sha}: HTTP ${response.status}`);
+    return response.text();
+  }
+
+  /** What ECR's API half would hold after a push of `manifest` under `tag`. */
+  const putInEcr = (tag: string, manifest: string) =>
+    ecr().send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: manifest }));
+
+  /** A manifest of another image (config and layer `digest`). */
+  const otherManifest = (digest: string) =>
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: 1 },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: 1 }],
+    });
 
   test('with creation off, a missing repository fails before anything is built or pushed', async () => {
     const runner = new RecordingRunner();
@@ -146,21 +178,7 @@ describe('build-push to ECR: the API in moto, the registry half on the sandbox r
 
   test('the tag already holding this very image in ECR is success without a push', async () => {
     // ECR's registry half holds what the previous test pushed; its API half (moto) learns the manifest here.
-    const response = await fetch(`${registry.url}/v2/${repository}/manifests/${sha}`, {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`,
-        accept:
-          'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
-      },
-    });
-    expect(response.ok).toBe(true);
-    await ecr().send(
-      new PutImageCommand({
-        repositoryName: repository,
-        imageTag: sha,
-        imageManifest: await response.text(),
-      }),
-    );
+    await putInEcr(sha, await pushedManifest());
     const runner = new RecordingRunner();
     const step = await runAction(runner, true);
     expect(runner.argv.filter((argv) => argv[1] === 'push')).toEqual([]);
@@ -168,9 +186,51 @@ describe('build-push to ECR: the API in moto, the registry half on the sandbox r
     await runInProcess({ STATE_dockerConfig: JSON.parse(step.state.dockerConfig as string) }, () =>
       cleanup(),
     );
-    // The next test needs the tag free in ECR again (moto lets an admin delete it).
+  });
+
+  test('an opted-in {{branch}} tag holding the previous build fails with the ways out, nothing pushed', async () => {
+    const previous = `sha256:${'4'.repeat(64)}`;
+    await putInEcr('main', otherManifest(previous));
+    const runner = new RecordingRunner();
+    // The build tags the image locally before the conflict is found: remove it with the others.
+    pushed.push(`${front.address}/${repository}:main`);
+    await expect(runAction(runner, true, '{{sha}}\n{{branch}}')).rejects.toThrow(
+      new RegExp(
+        `Tag 'main' from the moving template '\\{\\{branch\\}\\}' of input 'tags' already exists in the immutable repository .*${repository} and holds another image \\(config ${previous}, .* remove '\\{\\{branch\\}\\}' from input 'tags'.* mutable.* exclusion filter`,
+      ),
+    );
+    expect(runner.argv.filter((argv) => argv[1] === 'push')).toEqual([]);
+  });
+
+  test('a {{branch}} tag that an ECR exclusion filter lets move is pushed over the previous build', async () => {
     await ecr().send(
-      new BatchDeleteImageCommand({ repositoryName: repository, imageIds: [{ imageTag: sha }] }),
+      new PutImageTagMutabilityCommand({
+        repositoryName: repository,
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'ma*' }],
+      }),
+    );
+    proxy.reset();
+    const runner = new RecordingRunner();
+    const step = await runAction(runner, true, '{{sha}}\n{{branch}}');
+    // Only the immutable tag is looked up in ECR; the moving one is pushed.
+    expect(proxy.counters.requests.filter((action) => action === 'BatchGetImage')).toHaveLength(1);
+    expect(runner.argv.filter((argv) => argv[1] === 'push').map((argv) => argv.at(-1))).toEqual([
+      `${front.address}/${repository}:main`,
+    ]);
+    expect((await readManifest(registry, repository, 'main'))?.digest).toBe(step.outputs.digest);
+    await runInProcess({ STATE_dockerConfig: JSON.parse(step.state.dockerConfig as string) }, () =>
+      cleanup(),
+    );
+    // The next test needs the tags free in ECR again, immutable (moto lets an admin do both).
+    await ecr().send(
+      new BatchDeleteImageCommand({
+        repositoryName: repository,
+        imageIds: [{ imageTag: sha }, { imageTag: 'main' }],
+      }),
+    );
+    await ecr().send(
+      new PutImageTagMutabilityCommand({ repositoryName: repository, imageTagMutability: 'IMMUTABLE' }),
     );
   });
 
