@@ -158,7 +158,7 @@ describe('build-push to ECR: the API in moto, the registry half on the sandbox r
     expect(created).toMatchObject({
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: { encryptionType: 'AES256' },
+      encryptionConfiguration: { encryptionType: 'KMS' },
     });
     const manifest = await readManifest(registry, repository, sha);
     expect(step.outputs.digest).toBe(manifest?.digest);

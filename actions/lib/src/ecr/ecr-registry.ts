@@ -17,7 +17,7 @@ export interface EcrLogin {
 }
 
 export interface RepositorySettings {
-  /** A KMS key ARN or alias; AES256 (S3-managed keys) when absent. */
+  /** A KMS key ARN or alias; the AWS-managed aws/ecr key when absent, as infra/modules/ecr sets it. */
   kmsKey?: string;
 }
 
@@ -99,9 +99,10 @@ export class EcrRegistry {
         repositoryName: name,
         imageTagMutability: 'IMMUTABLE',
         imageScanningConfiguration: { scanOnPush: true },
+        // KMS as infra's repositories have it: every decrypt in CloudTrail; the type cannot change later.
         encryptionConfiguration:
           settings.kmsKey === undefined
-            ? { encryptionType: 'AES256' }
+            ? { encryptionType: 'KMS' }
             : { encryptionType: 'KMS', kmsKey: settings.kmsKey },
       }),
     );

@@ -65,6 +65,7 @@ describe('EcrRegistry against moto', () => {
       .aws_ecr_repository.this[0] as {
       image_tag_mutability: string;
       image_scanning_configuration: { scan_on_push: boolean }[];
+      encryption_configuration: { encryption_type: string }[];
     };
 
     expect(await new EcrRegistry(client()).ensureRepository('shop/api')).toBe(true);
@@ -73,7 +74,9 @@ describe('EcrRegistry against moto', () => {
     expect(created?.imageScanningConfiguration?.scanOnPush).toBe(
       infra.image_scanning_configuration[0]?.scan_on_push,
     );
-    expect(created?.encryptionConfiguration?.encryptionType).toBe('AES256');
+    expect(created?.encryptionConfiguration?.encryptionType).toBe(
+      infra.encryption_configuration[0]?.encryption_type,
+    );
     expect(created?.repositoryUri).toBe(`${MOTO_ACCOUNT_ID}.dkr.ecr.${MOTO_REGION}.amazonaws.com/shop/api`);
   });
 
