@@ -124,10 +124,24 @@ describe('a scan of images built here, offline against the local DB', () => {
       ],
       { env, timeoutMs: 300_000 },
     );
-    const { report, findings } = await scan(image, 'service');
+    const { report, findings } = await scan(image, 'service', ['--list-all-pkgs']);
     expect(report.Metadata.OS).toMatchObject({ Family: 'debian', Name: expect.stringMatching(/^12\./) });
+    const packages = (report.Results as { Target: string; Packages?: { Name: string; Version: string }[] }[])
+      .flatMap((r) => (r.Packages ?? []).map((p) => `${r.Target} ${p.Name}@${p.Version}`))
+      .sort();
+    expect(packages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\(debian 12\.\d+\) libc6@2\.36$/),
+        expect.stringMatching(/\(debian 12\.\d+\) libgcc-s1@12\.2\.0$/),
+        expect.stringMatching(/\(debian 12\.\d+\) libstdc\+\+6@12\.2\.0$/),
+        // The npm packages inlined into the bundle, from the SBOM the image carries (/app/sbom.cdx.json).
+        'Node.js koa@3.3.0',
+        'Node.js prom-client@15.1.3',
+        'Node.js @opentelemetry/api@1.10.0',
+      ]),
+    );
     const ids = findings.map((f) => `${f.pkg} ${f.installed} ${f.id} ${f.status}`).sort();
-    // The npm packages ncc inlined into the bundle have no advisory in the DB at their pinned versions.
+    // The npm packages inlined into the bundle have no advisory in the DB at their pinned versions.
     expect(ids).toEqual([
       expect.stringMatching(/^libc6 2\.36-9\+deb12u\d+ CVE-2010-4756 affected$/),
       expect.stringMatching(/^libc6 2\.36-9\+deb12u\d+ CVE-2019-1010022 affected$/),
