@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh Debian 12 machine, and nothing twice:
-# Debian packages that are missing, the npm dependencies when the lock file changed, and the sandbox's
-# Kubernetes and Trivy, built from their pinned Go modules once per machine (sandbox/cluster,
-# sandbox/trivy; cached by go.mod, go.sum and our sources), with Trivy's DB made from sandbox/trivy.
+# Debian packages that are missing, the npm dependencies when the lock file changed, the AWS emulator
+# (moto, pinned with hashes) when its pins changed, and the sandbox's Kubernetes and Trivy, built from
+# their pinned Go modules once per machine (sandbox/cluster, sandbox/trivy; cached by go.mod, go.sum and
+# our sources), with Trivy's DB made from sandbox/trivy.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,6 +19,7 @@ apt_packages=(
   ansible ansible-lint yamllint
   wrk hyperfine        # benchmarks
   debootstrap          # Debian rootfs for Ansible's converge target
+  python3 python3-venv # moto, the AWS emulator the integration tests run against (scripts/install-moto.sh)
   iproute2 curl ca-certificates
 )
 
@@ -46,6 +48,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 bash scripts/install-node24.sh
+bash scripts/install-moto.sh
 
 # The first time on a machine this compiles Kubernetes (about 12 minutes on 2 cores) and Trivy (10 to 25
 # minutes) from source, with progress; afterwards it finds the binaries in the cache and returns at once.

@@ -34,6 +34,11 @@ export interface BundleRunOptions {
   post?: boolean;
   timeoutMs?: number;
   /**
+   * Cancels the job mid-run: when a line main prints matches `when`, main gets `signal` (default SIGTERM),
+   * as the runner signals a step of a cancelled job; the post step then runs as its post-if says.
+   */
+  cancelMain?: { when: (text: string) => boolean; signal?: NodeJS.Signals };
+  /**
    * Each line of main's and post's stdout and stderr as it arrives, with the values masked so far replaced
    * by `***` (as the runner's live log does); workflow commands are passed on, not interpreted.
    */
@@ -113,6 +118,7 @@ function runNode(
   cwd: string,
   timeoutMs: number,
   onLine?: LineSink,
+  cancel?: BundleRunOptions['cancelMain'],
 ) {
   return new Promise<{
     exitCode: number | null;
@@ -124,12 +130,20 @@ function runNode(
     let stdout = '';
     let stderr = '';
     const partial = { stdout: '', stderr: '' };
+    let cancelled = false;
     const passOn = (stream: OutputLine['stream'], chunk: string, final: boolean) => {
-      if (!onLine) return;
+      if (!onLine && !cancel) return;
       const lines = (partial[stream] + chunk).split('\n');
       partial[stream] = final ? '' : (lines.pop() as string);
       if (final && lines.at(-1) === '') lines.pop();
-      for (const line of lines) onLine(stream, line.replace(/\r$/, ''));
+      for (const line of lines) {
+        const text = line.replace(/\r$/, '');
+        onLine?.(stream, text);
+        if (cancel && !cancelled && cancel.when(text)) {
+          cancelled = true;
+          child.kill(cancel.signal ?? 'SIGTERM');
+        }
+      }
     };
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       stdout += c;
@@ -161,6 +175,7 @@ async function runStep(
   cwd: string,
   timeoutMs: number,
   onLine?: LineSink,
+  cancel?: BundleRunOptions['cancelMain'],
 ): Promise<StepRun> {
   mkdirSync(stepDir, { recursive: true });
   const files = {
@@ -171,7 +186,7 @@ async function runStep(
     GITHUB_STEP_SUMMARY: join(stepDir, 'summary.md'),
   };
   for (const file of Object.values(files)) writeFileSync(file, '');
-  const result = await runNode(binary, script, { ...baseEnv, ...files }, cwd, timeoutMs, onLine);
+  const result = await runNode(binary, script, { ...baseEnv, ...files }, cwd, timeoutMs, onLine, cancel);
   const commands = parseWorkflowCommands(result.stdout);
   const messages = (name: string) => commands.filter((c) => c.command === name).map((c) => c.message);
   const masks = messages('add-mask');
@@ -287,6 +302,7 @@ export async function runBundledAction(options: BundleRunOptions): Promise<Bundl
       workspace,
       timeoutMs,
       live?.('main'),
+      options.cancelMain,
     );
     const run: BundleRun = { main, mainEnv: baseEnv };
     const wantPost = options.post ?? true;

@@ -56222,7 +56222,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2102);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7169);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1658);
 
 
@@ -56597,8 +56597,8 @@ class EcrRegistry {
     }
 }
 
-// EXTERNAL MODULE: ./actions/lib/src/index.ts + 37 modules
-var src = __nccwpck_require__(2102);
+// EXTERNAL MODULE: ./actions/lib/src/index.ts + 38 modules
+var src = __nccwpck_require__(7169);
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/build-command.ts
 /** Names the build must keep for itself: a build argument may not override how docker itself runs. */
 const RESERVED_BUILD_ARG_NAMES = ['PATH', 'HOME', 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_BUILDKIT'];
@@ -57207,7 +57207,7 @@ async function run(deps = defaultDeps()) {
 
 /***/ }),
 
-/***/ 2102:
+/***/ 7169:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57241,7 +57241,94 @@ __nccwpck_require__.d(__webpack_exports__, {
   j7: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, backoffDelay, containsSecret, debug, details, errorMessage, escapeHtml, formatDuration, formatOutput, getDurationInput, getEnumInput, getYamlInput, inputEnvName, isDebug, link, mainStepRan, notice, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, runPostStep, runUrl, setOutput, shellCommand, shellQuote
+// UNUSED EXPORTS: AbortedError, CommandFailedError, CommandNotFoundError, CommandTimeoutError, abortedError, anySignal, backoffDelay, containsSecret, deadlineSignal, debug, details, errorMessage, escapeHtml, formatDuration, formatOutput, getDurationInput, getEnumInput, getYamlInput, inputEnvName, isDebug, link, mainStepRan, notice, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, raceAbort, readActionMetadata, remainingMs, runPostStep, runUrl, setOutput, shellCommand, shellQuote, sleepUnlessAborted, throwIfAborted
+
+;// CONCATENATED MODULE: ./actions/lib/src/abortable.ts
+/*
+ * Deadlines as AbortSignals. A step makes one signal for its wall-clock deadline (`deadlineSignal`, or
+ * `AbortSignal.timeout`) and hands it to every call it makes: each call then gets the time that is left.
+ * A call stopped by its signal rejects with AbortedError.
+ */
+/** A call stopped because its AbortSignal fired: the deadline passed (`timedOut`) or the caller cancelled. */
+class AbortedError extends Error {
+    what;
+    reason;
+    /** The signal fired for a deadline (a `TimeoutError` reason, as from `AbortSignal.timeout`). */
+    timedOut;
+    constructor(what, reason) {
+        const timedOut = reason?.name === 'TimeoutError';
+        const why = timedOut
+            ? 'the deadline passed'
+            : reason instanceof Error && reason.name !== 'AbortError'
+                ? reason.message
+                : 'cancelled';
+        super(`${what} was stopped: ${why}`);
+        this.what = what;
+        this.reason = reason;
+        this.name = 'AbortedError';
+        this.timedOut = timedOut;
+    }
+}
+/** The AbortedError for a call on `signal` (which has fired). */
+function abortedError(signal, what) {
+    return new AbortedError(what, signal.reason);
+}
+function throwIfAborted(signal, what) {
+    if (signal?.aborted)
+        throw abortedError(signal, what);
+}
+/**
+ * Settles like `promise`, or rejects with AbortedError as soon as `signal` fires (at once if it already
+ * has). The work behind `promise` goes on: stop it too, or make sure it cleans up after itself.
+ */
+function raceAbort(promise, signal, what) {
+    if (!signal)
+        return promise;
+    if (signal.aborted) {
+        promise.catch(() => { });
+        return Promise.reject(abortedError(signal, what));
+    }
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(abortedError(signal, what));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+/** Waits `ms`, or rejects with AbortedError when `signal` fires first. */
+function sleepUnlessAborted(ms, signal, what) {
+    let timer;
+    const slept = new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+    });
+    return raceAbort(slept, signal, what).finally(() => clearTimeout(timer));
+}
+/** Milliseconds left until `deadline` (epoch ms), never negative; Infinity without a deadline. */
+function remainingMs(deadline, now = Date.now()) {
+    if (deadline === undefined)
+        return Number.POSITIVE_INFINITY;
+    return Math.max(0, deadline - now);
+}
+/**
+ * A signal that fires at the wall-clock `deadline` (epoch ms) with a `TimeoutError` reason, or earlier
+ * when `parent` fires. Its timer does not keep the process alive.
+ */
+function deadlineSignal(deadline, parent, now = Date.now()) {
+    const timeout = AbortSignal.timeout(remainingMs(deadline, now));
+    return parent ? AbortSignal.any([parent, timeout]) : timeout;
+}
+/** Fires when any of the given signals fires; undefined when none is given. */
+function anySignal(...signals) {
+    const present = signals.filter((signal) => signal !== undefined);
+    if (present.length <= 1)
+        return present[0];
+    return AbortSignal.any(present);
+}
 
 ;// CONCATENATED MODULE: ./actions/lib/src/errors.ts
 /** Longest part of a user's value quoted back in an error; long values only make the message unreadable. */
@@ -60318,6 +60405,7 @@ function exitCodeOf(code, signal) {
 
 
 
+
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
 function tail(text, lines = 10) {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -60360,26 +60448,41 @@ class ProcessCommandRunner {
     run(file, args, options = {}) {
         core_debug(`run: ${file} ${args.join(' ')}`);
         const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
+        const { signal: abortSignal } = options;
         return new Promise((resolve, reject) => {
+            if (abortSignal?.aborted) {
+                reject(abortedError(abortSignal, `'${file}'`));
+                return;
+            }
             const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
             let timedOut = false;
             let killTimer;
+            const stop = () => {
+                child.kill('SIGTERM');
+                killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            };
             const timer = options.timeoutMs === undefined
                 ? undefined
                 : setTimeout(() => {
                     timedOut = true;
-                    child.kill('SIGTERM');
-                    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+                    stop();
                 }, options.timeoutMs);
+            const onAbort = () => {
+                stop();
+                reject(abortedError(abortSignal, `'${file}'`));
+            };
+            abortSignal?.addEventListener('abort', onAbort, { once: true });
             const output = collectOutput(child, options);
             child.on('error', (error) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
+                abortSignal?.removeEventListener('abort', onAbort);
                 reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
             });
             child.on('close', (code, signal) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
+                abortSignal?.removeEventListener('abort', onAbort);
                 if (timedOut) {
                     reject(new CommandTimeoutError(file, options.timeoutMs));
                     return;
@@ -60906,6 +61009,7 @@ async function writeJobSummary(parts) {
 
 ;// CONCATENATED MODULE: ./actions/lib/src/index.ts
 // The shared runtime of every action in this repository. See ../README.md for one line per export.
+
 
 
 

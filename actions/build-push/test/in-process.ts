@@ -11,8 +11,8 @@ export interface InProcessStep {
 }
 
 /**
- * Runs an action's run() in this process with the runner's variables set, for tests that must mock an
- * SDK client inside the process (aws-sdk-client-mock); the bundle tests use test/harness instead.
+ * Runs an action's run() in this process with the runner's variables set, for tests that hand run() its
+ * dependencies (a recording command runner, a fixed clock); the bundle tests use test/harness instead.
  */
 export async function runInProcess(
   env: Record<string, string>,

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2172);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1480);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2172:
+/***/ 1480:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34482,6 +34482,93 @@ function parseRepositoryName(value) {
 
 
 
+;// CONCATENATED MODULE: ./actions/lib/src/abortable.ts
+/*
+ * Deadlines as AbortSignals. A step makes one signal for its wall-clock deadline (`deadlineSignal`, or
+ * `AbortSignal.timeout`) and hands it to every call it makes: each call then gets the time that is left.
+ * A call stopped by its signal rejects with AbortedError.
+ */
+/** A call stopped because its AbortSignal fired: the deadline passed (`timedOut`) or the caller cancelled. */
+class AbortedError extends Error {
+    what;
+    reason;
+    /** The signal fired for a deadline (a `TimeoutError` reason, as from `AbortSignal.timeout`). */
+    timedOut;
+    constructor(what, reason) {
+        const timedOut = reason?.name === 'TimeoutError';
+        const why = timedOut
+            ? 'the deadline passed'
+            : reason instanceof Error && reason.name !== 'AbortError'
+                ? reason.message
+                : 'cancelled';
+        super(`${what} was stopped: ${why}`);
+        this.what = what;
+        this.reason = reason;
+        this.name = 'AbortedError';
+        this.timedOut = timedOut;
+    }
+}
+/** The AbortedError for a call on `signal` (which has fired). */
+function abortable_abortedError(signal, what) {
+    return new AbortedError(what, signal.reason);
+}
+function throwIfAborted(signal, what) {
+    if (signal?.aborted)
+        throw abortable_abortedError(signal, what);
+}
+/**
+ * Settles like `promise`, or rejects with AbortedError as soon as `signal` fires (at once if it already
+ * has). The work behind `promise` goes on: stop it too, or make sure it cleans up after itself.
+ */
+function raceAbort(promise, signal, what) {
+    if (!signal)
+        return promise;
+    if (signal.aborted) {
+        promise.catch(() => { });
+        return Promise.reject(abortable_abortedError(signal, what));
+    }
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(abortable_abortedError(signal, what));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+/** Waits `ms`, or rejects with AbortedError when `signal` fires first. */
+function sleepUnlessAborted(ms, signal, what) {
+    let timer;
+    const slept = new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+    });
+    return raceAbort(slept, signal, what).finally(() => clearTimeout(timer));
+}
+/** Milliseconds left until `deadline` (epoch ms), never negative; Infinity without a deadline. */
+function remainingMs(deadline, now = Date.now()) {
+    if (deadline === undefined)
+        return Number.POSITIVE_INFINITY;
+    return Math.max(0, deadline - now);
+}
+/**
+ * A signal that fires at the wall-clock `deadline` (epoch ms) with a `TimeoutError` reason, or earlier
+ * when `parent` fires. Its timer does not keep the process alive.
+ */
+function deadlineSignal(deadline, parent, now = Date.now()) {
+    const timeout = AbortSignal.timeout(remainingMs(deadline, now));
+    return parent ? AbortSignal.any([parent, timeout]) : timeout;
+}
+/** Fires when any of the given signals fires; undefined when none is given. */
+function anySignal(...signals) {
+    const present = signals.filter((signal) => signal !== undefined);
+    if (present.length <= 1)
+        return present[0];
+    return AbortSignal.any(present);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/aws.ts
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -37459,6 +37546,7 @@ function getIDToken(aud) {
 
 
 
+
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
 function tail(text, lines = 10) {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -37501,26 +37589,41 @@ class ProcessCommandRunner {
     run(file, args, options = {}) {
         core.debug(`run: ${file} ${args.join(' ')}`);
         const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
+        const { signal: abortSignal } = options;
         return new Promise((resolve, reject) => {
+            if (abortSignal?.aborted) {
+                reject(abortedError(abortSignal, `'${file}'`));
+                return;
+            }
             const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
             let timedOut = false;
             let killTimer;
+            const stop = () => {
+                child.kill('SIGTERM');
+                killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            };
             const timer = options.timeoutMs === undefined
                 ? undefined
                 : setTimeout(() => {
                     timedOut = true;
-                    child.kill('SIGTERM');
-                    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+                    stop();
                 }, options.timeoutMs);
+            const onAbort = () => {
+                stop();
+                reject(abortedError(abortSignal, `'${file}'`));
+            };
+            abortSignal?.addEventListener('abort', onAbort, { once: true });
             const output = collectOutput(child, options);
             child.on('error', (error) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
+                abortSignal?.removeEventListener('abort', onAbort);
                 reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
             });
             child.on('close', (code, signal) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
+                abortSignal?.removeEventListener('abort', onAbort);
                 if (timedOut) {
                     reject(new CommandTimeoutError(file, options.timeoutMs));
                     return;
@@ -38017,6 +38120,7 @@ async function writeJobSummary(parts) {
 
 ;// CONCATENATED MODULE: ./actions/lib/src/index.ts
 // The shared runtime of every action in this repository. See ../README.md for one line per export.
+
 
 
 

@@ -6,15 +6,70 @@ export interface AwsClientConfig {
   maxAttempts: number;
 }
 
+/** The part of an SDK v3 client the factory touches: its middleware stack, to name failed calls. */
+export interface AwsSdkClient {
+  middlewareStack: {
+    // biome-ignore lint/suspicious/noExplicitAny: the SDK's handler types differ per client; only the shape matters here.
+    add(middleware: any, options: { step: 'initialize'; name: string }): void;
+  };
+}
+
 /**
  * Makes AWS SDK clients. Credentials are left to the SDK's default chain: environment variables (what
  * aws-actions/configure-aws-credentials exports), a web-identity token file (OIDC:
  * AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), shared profiles, then instance metadata. Tests pass clients
- * mocked with aws-sdk-client-mock through the same interface.
+ * mocked with aws-sdk-client-mock through the same interface. A call that fails, after the SDK's own
+ * retries, throws the SDK's error with a message that names the call, the attempts and the HTTP status.
  */
 export interface AwsClientFactory {
   readonly region: string;
-  create<C>(Client: new (config: AwsClientConfig) => C): C;
+  create<C extends AwsSdkClient>(Client: new (config: AwsClientConfig) => C): C;
+}
+
+interface SdkErrorFields {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/**
+ * `ECR DescribeRepositories failed after 5 attempts (HTTP 503 ServiceUnavailable): …`. The error keeps its
+ * class and name (callers match on those, e.g. RepositoryNotFoundException); only the message gains the call.
+ */
+export function describeAwsFailure(clientName: string, commandName: string, error: SdkErrorFields): string {
+  const service = clientName.replace(/Client$/, '');
+  const call = commandName.replace(/Command$/, '');
+  const attempts = error.$metadata?.attempts ?? 1;
+  const status = error.$metadata?.httpStatusCode;
+  const what = [status === undefined ? 'no HTTP answer' : `HTTP ${status}`, error.name]
+    .filter(Boolean)
+    .join(' ');
+  return `${service} ${call} failed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${what}): ${error.message ?? ''}`;
+}
+
+const NAMED = Symbol('k8s-ship named AWS failure');
+
+function nameFailedCalls(client: AwsSdkClient): void {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
+      async (args: unknown) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (error instanceof Error && !(NAMED in error)) {
+            error.message = describeAwsFailure(
+              context.clientName ?? 'AWS',
+              context.commandName ?? 'call',
+              error as SdkErrorFields,
+            );
+            Object.defineProperty(error, NAMED, { value: true });
+          }
+          throw error;
+        }
+      },
+    // Outermost: it sees the error the retry middleware gave up on, with the number of attempts made.
+    { step: 'initialize', name: 'k8sShipNameFailedCall' },
+  );
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -49,6 +104,10 @@ export function describeAwsCredentialSource(env = process.env): string {
 export function createAwsClientFactory(region: string, maxAttempts = 5): AwsClientFactory {
   return {
     region,
-    create: (Client) => new Client({ region, maxAttempts }),
+    create: (Client) => {
+      const client = new Client({ region, maxAttempts });
+      nameFailedCalls(client);
+      return client;
+    },
   };
 }

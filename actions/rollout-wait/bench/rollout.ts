@@ -67,18 +67,28 @@ async function podReports(
   throw new Error(`no pod reported ${[...reasons].join(' or ')} within ${timeoutMs} ms`);
 }
 
-/** Starts a broken rollout of `app`; resolves when a pod reports the failure, with that time. */
-type Breakage = (app: SandboxApp) => Promise<number>;
+/** A way to break a rollout: the change, applied before anything watches, and what its pod then reports. */
+interface Breakage {
+  /** Applies the change; returns the image of the pods that will report the failure. */
+  apply(app: SandboxApp): Promise<string>;
+  reasons: ReadonlySet<string>;
+}
 
-const missingImage: Breakage = async (app) => {
-  await app.setImage(app.images.missing);
-  return podReports(app, app.images.missing, BROKEN_IMAGE);
+const missingImage: Breakage = {
+  reasons: BROKEN_IMAGE,
+  apply: async (app) => {
+    await app.setImage(app.images.missing);
+    return app.images.missing;
+  },
 };
 
-const missingEntrypoint: Breakage = async (app) => {
-  const image = await app.image();
-  await app.setCommand('/no/such/entrypoint');
-  return podReports(app, image, START_FAILURE);
+const missingEntrypoint: Breakage = {
+  reasons: START_FAILURE,
+  apply: async (app) => {
+    const image = await app.image();
+    await app.setCommand('/no/such/entrypoint');
+    return image;
+  },
 };
 
 /**
@@ -86,11 +96,11 @@ const missingEntrypoint: Breakage = async (app) => {
  * sees it to the end): seconds from the pod reporting the failure to each one's exit.
  */
 async function sideBySide(app: SandboxApp, sshInputs: Record<string, string>, breakage: Breakage) {
-  const reported = breakage(app);
+  const image = await breakage.apply(app);
   const [ours, theirs, reportedAt] = await Promise.all([
     watchAction({ 'rollback-on-failure': 'false' }, sshInputs, app),
     kubectlRolloutStatus(app),
-    reported,
+    podReports(app, image, breakage.reasons),
   ]);
   check(ours.main, 'failed');
   return {

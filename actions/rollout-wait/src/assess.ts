@@ -1,4 +1,4 @@
-import type { Deployment, Pod, ReplicaSet } from '../../lib/src/kubectl/index.js';
+import { type Deployment, type Pod, podsOf, type ReplicaSet } from '../../lib/src/kubectl/index.js';
 import {
   type FailureKind,
   type FailureThresholds,
@@ -7,7 +7,7 @@ import {
   type StateTimers,
 } from './pod-problems.js';
 import { deploymentState, progressOf, type RolloutProgress } from './progress.js';
-import { newReplicaSet, podsOf, type RevisionIdentity, supersededBy } from './replica-sets.js';
+import { newReplicaSet, type RevisionIdentity, supersededBy } from './replica-sets.js';
 import { type WaitingFor, waitingFor } from './waiting.js';
 
 /** What one poll reads: the Deployment, and the ReplicaSets and pods its selector matches. */

@@ -1,5 +1,4 @@
-import { conditionOf, type Deployment, type ReplicaSet } from '../../lib/src/kubectl/index.js';
-import { specObserved } from './replica-sets.js';
+import { conditionOf, type Deployment, type ReplicaSet, specObserved } from '../../lib/src/kubectl/index.js';
 
 /** Where the rollout stands, counted on the new ReplicaSet's pods: old pods that still serve are not progress. */
 export interface RolloutProgress {

@@ -1,28 +1,12 @@
 import {
   CHANGE_CAUSE_ANNOTATION,
   type Deployment,
-  type ObjectMeta,
-  type Pod,
+  ownedReplicaSets,
   type ReplicaSet,
   revisionOf,
-  TEMPLATE_HASH_LABEL,
+  specObserved,
+  templateHashOf,
 } from '../../lib/src/kubectl/index.js';
-
-function controllerUid(meta: ObjectMeta): string | undefined {
-  return meta.ownerReferences?.find((ref) => ref.controller)?.uid;
-}
-
-/** ReplicaSets whose controller is this Deployment (by uid: a same-named older Deployment is not it). */
-export function ownedReplicaSets(deployment: Deployment, replicaSets: readonly ReplicaSet[]): ReplicaSet[] {
-  const uid = deployment.metadata.uid;
-  return replicaSets.filter((rs) => uid !== undefined && controllerUid(rs.metadata) === uid);
-}
-
-/** True once the Deployment controller has acted on the latest spec change. */
-export function specObserved(deployment: Deployment): boolean {
-  const generation = deployment.metadata.generation ?? 0;
-  return (deployment.status?.observedGeneration ?? 0) >= generation;
-}
 
 /**
  * The ReplicaSet of the Deployment's current revision. Only meaningful once the controller observed the
@@ -54,25 +38,10 @@ export function previousRevision(
   return older.length === 0 ? undefined : Math.max(...older);
 }
 
-/** Pods controlled by the ReplicaSet: by owner uid, or by template hash when the owner has no uid. */
-export function podsOf(replicaSet: ReplicaSet, pods: readonly Pod[]): Pod[] {
-  const uid = replicaSet.metadata.uid;
-  const hash = replicaSet.metadata.labels?.[TEMPLATE_HASH_LABEL];
-  return pods.filter((pod) => {
-    const owner = controllerUid(pod.metadata);
-    if (uid !== undefined && owner !== undefined) return owner === uid;
-    return hash !== undefined && pod.metadata.labels?.[TEMPLATE_HASH_LABEL] === hash;
-  });
-}
-
 /** The revision a watch judges: what ssh-set-image set. The template hash survives a `rollout undo`; the number does not. */
 export interface RevisionIdentity {
   revision?: number;
   podTemplateHash?: string;
-}
-
-export function hashOf(replicaSet: ReplicaSet): string | undefined {
-  return replicaSet.metadata.labels?.[TEMPLATE_HASH_LABEL];
 }
 
 export function describeIdentity(identity: RevisionIdentity): string {
@@ -82,7 +51,7 @@ export function describeIdentity(identity: RevisionIdentity): string {
 }
 
 function isJudged(replicaSet: ReplicaSet, identity: RevisionIdentity): boolean {
-  if (identity.podTemplateHash !== undefined) return hashOf(replicaSet) === identity.podTemplateHash;
+  if (identity.podTemplateHash !== undefined) return templateHashOf(replicaSet) === identity.podTemplateHash;
   return revisionOf(replicaSet) === identity.revision;
 }
 

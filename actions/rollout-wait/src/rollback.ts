@@ -5,9 +5,9 @@ import {
   type ReplicaSet,
   revisionOf,
   TEMPLATE_HASH_LABEL,
+  templateHashOf,
 } from '../../lib/src/kubectl/index.js';
 import type { JsonPatch, RolloutCluster } from './cluster.js';
-import { hashOf } from './replica-sets.js';
 import { type Clock, type WatchLog, type WatchOptions, type WatchResult, watchRollout } from './watcher.js';
 
 export type RollbackResult =
@@ -83,7 +83,7 @@ export async function rollBack(
   );
   let result: WatchResult;
   try {
-    const hash = hashOf(target);
+    const hash = templateHashOf(target);
     const identity = hash === undefined ? undefined : { podTemplateHash: hash };
     // The undo's own time counts against the rollback's deadline.
     const timeoutMs = Math.max(0, options.timeoutMs - (clock.now() - start));

@@ -6,7 +6,7 @@ import type { CommandResult } from '../../lib/src/index.js';
 import type { RolloutSnapshot } from '../src/assess.js';
 import { run } from '../src/main.js';
 import { FakeClock } from './fake-cluster.js';
-import { deploymentAt, ownedBy, podWaiting, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+import { completeRollout, podWaiting, rolloutWithNewPod } from './objects.js';
 
 /** kubectl answering every poll with `snapshots` in turn (the last one repeats), recording argv. */
 function scriptedKubectl(snapshots: RolloutSnapshot[]) {
@@ -35,18 +35,6 @@ function scriptedKubectl(snapshots: RolloutSnapshot[]) {
 
 function ok(body: unknown): CommandResult {
   return { exitCode: 0, stdout: JSON.stringify(body), stderr: '' };
-}
-
-/** A completed rollout of `revision`, whose ReplicaSet has the template of revision `templateOf`. */
-function complete(revision: number, templateOf = revision): RolloutSnapshot {
-  const deployment = deploymentAt(revision, {
-    replicas: 1,
-    updatedReplicas: 1,
-    readyReplicas: 1,
-    availableReplicas: 1,
-  });
-  const rs = replicaSetOf(deployment, revision, templateOf);
-  return { deployment, replicaSets: [replicaSetOf(deployment, 1), rs], pods: [ownedBy(readyPod(), rs)] };
 }
 
 describe('run', () => {
@@ -79,7 +67,7 @@ describe('run', () => {
   const outputs = () => readFileSync(join(dir, 'output'), 'utf8');
 
   it('sets the outputs and a short summary when the rollout succeeds, and closes the connection', async () => {
-    const kubectl = scriptedKubectl([complete(2)]);
+    const kubectl = scriptedKubectl([completeRollout(2)]);
     let closed = false;
     await run({
       open: async () => ({
@@ -98,7 +86,7 @@ describe('run', () => {
 
   it('fails the step after rolling back, naming the reason and the revision it went back to', async () => {
     const missingImage = podWaiting('ErrImagePull', 'reg/app:v9: not found');
-    const kubectl = scriptedKubectl([rolloutWithNewPod(missingImage), complete(3, 1)]);
+    const kubectl = scriptedKubectl([rolloutWithNewPod(missingImage), completeRollout(3, 1, 2)]);
     let closed = false;
     const error = await run({
       open: async () => ({

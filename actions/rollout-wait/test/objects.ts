@@ -147,3 +147,23 @@ export function rolloutWithNewPod(
     pods: [ownedBy(readyPod(), oldRs, 'old'), ownedBy(newPodState, newRs, 'new')],
   };
 }
+
+/**
+ * A finished rollout of `revision`: its one pod ready, the ReplicaSet (with the template of revision
+ * `templateOf`, as after an undo) available, and an older ReplicaSet of revision `older` left scaled down.
+ */
+export function completeRollout(
+  revision: number,
+  templateOf = revision,
+  older = revision - 1,
+): RolloutSnapshot {
+  const deployment = deploymentAt(revision, {
+    replicas: 1,
+    updatedReplicas: 1,
+    readyReplicas: 1,
+    availableReplicas: 1,
+  });
+  const rs = replicaSetOf(deployment, revision, templateOf);
+  rs.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1 };
+  return { deployment, replicaSets: [replicaSetOf(deployment, older), rs], pods: [ownedBy(readyPod(), rs)] };
+}

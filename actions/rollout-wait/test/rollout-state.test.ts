@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../lib/src/kubectl/index.js';
+import { type Deployment, podsOf } from '../../lib/src/kubectl/index.js';
 import { assessRollout } from '../src/assess.js';
 import { StateTimers } from '../src/pod-problems.js';
 import { deploymentState, formatProgress, progressOf, sameProgress } from '../src/progress.js';
-import { newReplicaSet, podsOf, previousRevision } from '../src/replica-sets.js';
+import { newReplicaSet, previousRevision } from '../src/replica-sets.js';
 import {
   deploymentAt,
   fixture,

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../../sandbox/src/exec.js';
 import { cutSshSessions } from '../../../sandbox/src/sandbox.js';
 import { useSandbox } from '../../../sandbox/src/testing.js';
 import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
+import { type StallRelay, startStallRelay } from '../../lib/test/ssh/stall-relay.js';
 import { SandboxApp } from './sandbox-app.js';
 
 /*
@@ -359,5 +360,80 @@ describe('rollout-wait on the sandbox, over SSH', () => {
     expect(main.exitCode).toBe(1);
     expectResult(main, 'failed');
     expect(await app.image()).toBe(app.images.missing);
+  });
+});
+
+describe('rollout-wait deadlines, over an SSH link that stalls', () => {
+  // Bundle start, closing the connection (destroyed after 1 s when the peer is silent), writing outputs.
+  const MARGIN_MS = 5_000;
+  let relay: StallRelay;
+
+  // A relay per test: once stalled and silent, it stays so. Each test starts from the good Deployment.
+  beforeEach(async () => {
+    relay = await startStallRelay({ host: sshInputs.host!, port: Number(sshInputs.port) });
+    await app.deployGood();
+  });
+
+  afterEach(async () => {
+    await relay?.close();
+  });
+
+  /** The SSH inputs through the relay, the host key pinned for the relay's address. */
+  function throughRelay(): Record<string, string> {
+    const hostKey = sshInputs['host-key']!.replace(/^\S+/, `[${sshInputs.host}]:${relay.port}`);
+    return { port: String(relay.port), 'host-key': hostKey };
+  }
+
+  async function backToGood(revision: number): Promise<void> {
+    await app.kubectl(['rollout', 'undo', 'deployment/app', `--to-revision=${revision}`]);
+    await app.waitUntilRolledOut();
+  }
+
+  it('returns within timeout: 20s plus a stated margin when the link stalls mid-watch', async () => {
+    const good = await app.revision();
+    await app.setEnv('NOT_READY=1', 'VERSION=8');
+    const started = Date.now();
+    const main = await watch(
+      { ...throughRelay(), timeout: '20s', 'readiness-timeout': '10m', 'rollback-on-failure': 'false' },
+      async () => {
+        await sleep(4_000);
+        relay.stall();
+        relay.silenceNewConnections();
+      },
+    );
+    const elapsed = Date.now() - started;
+    expectResult(main, 'failed');
+    expect(main.outputs.reason).toMatch(/^Timed out after 2\d s/);
+    // Before: 148-150 s, reconnect attempts running past the timeout.
+    expect(elapsed).toBeLessThan(20_000 + MARGIN_MS);
+    await backToGood(good);
+  });
+
+  it('keeps the rollback within rollback-timeout when the link stalls after the undo', async () => {
+    const good = await app.revision();
+    // The revision rolled back to never turns ready, so the rollback's watch has to wait.
+    await app.setEnv('NOT_READY=1', 'VERSION=9');
+    const neverReady = await app.currentRevision();
+    await app.setImage(app.images.crash);
+    let undoSeenAt = 0;
+    const main = await watch(
+      { ...throughRelay(), 'previous-revision': neverReady.revision, 'rollback-timeout': '10s' },
+      async () => {
+        await app.eventually(
+          'the undo to the never-ready revision',
+          async () => app.image(),
+          (image) => image !== app.images.crash,
+          60_000,
+        );
+        undoSeenAt = Date.now();
+        relay.stall();
+        relay.silenceNewConnections();
+      },
+    );
+    const afterUndo = Date.now() - undoSeenAt;
+    expectResult(main, 'failed');
+    expect(main.outputs.reason).toMatch(/; the rollback did not become available: Timed out after \d+ s/);
+    expect(afterUndo).toBeLessThan(10_000 + MARGIN_MS);
+    await backToGood(good);
   });
 });

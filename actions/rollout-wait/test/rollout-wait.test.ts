@@ -3,7 +3,15 @@ import type { RolloutSnapshot } from '../src/assess.js';
 import { ClusterError } from '../src/cluster.js';
 import { waitForRollout } from '../src/rollout-wait.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';
-import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+import {
+  completeRollout,
+  deploymentAt,
+  fixture,
+  ownedBy,
+  readyPod,
+  replicaSetOf,
+  rolloutWithNewPod,
+} from './objects.js';
 import { testSettings } from './settings.js';
 
 const settings = testSettings;
@@ -174,19 +182,7 @@ describe('waitForRollout', () => {
 
   it('reports superseded without rolling back when another revision replaced the watched one', async () => {
     const clock = new FakeClock();
-    const deployment = deploymentAt(3, {
-      replicas: 1,
-      updatedReplicas: 1,
-      readyReplicas: 1,
-      availableReplicas: 1,
-    });
-    const rs3 = replicaSetOf(deployment, 3);
-    const theirs = {
-      deployment,
-      replicaSets: [replicaSetOf(deployment, 2), rs3],
-      pods: [ownedBy(readyPod(), rs3)],
-    };
-    const cluster = new FakeCluster(clock, [theirs]);
+    const cluster = new FakeCluster(clock, [completeRollout(3)]);
     const outcome = await waitForRollout(
       cluster,
       { ...settings, identity: { revision: 2, podTemplateHash: 'hash2' } },

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ClusterError } from '../src/cluster.js';
 import { type WatchOptions, watchRollout } from '../src/watcher.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';
-import { deploymentAt, fixture, ownedBy, readyPod, replicaSetOf, rolloutWithNewPod } from './objects.js';
+import {
+  completeRollout,
+  deploymentAt,
+  fixture,
+  ownedBy,
+  replicaSetOf,
+  rolloutWithNewPod,
+} from './objects.js';
 
 const options: WatchOptions = {
   namespace: 'shop',
@@ -21,23 +28,11 @@ function recordingLog() {
   };
 }
 
-function completeRollout() {
-  const deployment = deploymentAt(2, {
-    replicas: 1,
-    updatedReplicas: 1,
-    readyReplicas: 1,
-    availableReplicas: 1,
-  });
-  const rs = replicaSetOf(deployment, 2);
-  rs.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1 };
-  return { deployment, replicaSets: [replicaSetOf(deployment, 1), rs], pods: [ownedBy(readyPod(), rs)] };
-}
-
 describe('watchRollout', () => {
   it('prints a progress line only when the counts change, then completes', async () => {
     const clock = new FakeClock();
     const pending = rolloutWithNewPod(fixture('pod-pending'), { readyReplicas: 1 });
-    const cluster = new FakeCluster(clock, [pending, pending, pending, completeRollout()]);
+    const cluster = new FakeCluster(clock, [pending, pending, pending, completeRollout(2)]);
     const log = recordingLog();
     const result = await watchRollout(cluster, options, clock, log);
     expect(result).toMatchObject({ outcome: 'complete', revision: 2 });
@@ -71,7 +66,7 @@ describe('watchRollout', () => {
       err('Error from server (Expired): too old resource version'),
       pending,
       err('connection reset'),
-      completeRollout(),
+      completeRollout(2),
     ]);
     const log = recordingLog();
     const result = await watchRollout(cluster, options, clock, log);
@@ -188,20 +183,7 @@ describe('watchRollout', () => {
 
   it('judges its own revision after a rollout undo renumbered it', async () => {
     const clock = new FakeClock();
-    const deployment = deploymentAt(4, {
-      replicas: 1,
-      updatedReplicas: 1,
-      readyReplicas: 1,
-      availableReplicas: 1,
-    });
-    const reused = replicaSetOf(deployment, 4, 2);
-    reused.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1 };
-    const snapshot = {
-      deployment,
-      replicaSets: [replicaSetOf(deployment, 3), reused],
-      pods: [ownedBy(readyPod(), reused)],
-    };
-    const cluster = new FakeCluster(clock, [snapshot]);
+    const cluster = new FakeCluster(clock, [completeRollout(4, 2, 3)]);
     const result = await watchRollout(
       cluster,
       { ...options, identity: { revision: 2, podTemplateHash: 'hash2' } },

@@ -15,7 +15,8 @@ import {
   type ReplicaSet,
   revisionOf,
   setImage,
-  TEMPLATE_HASH_LABEL,
+  specObserved,
+  templateHashOf,
 } from '../../lib/src/kubectl/index.js';
 
 export interface DeployPlan {
@@ -55,7 +56,7 @@ interface Revision {
 }
 
 function revisionOfSet(rs: ReplicaSet): Revision {
-  return { revision: revisionOf(rs) ?? 0, podTemplateHash: rs.metadata.labels?.[TEMPLATE_HASH_LABEL] ?? '' };
+  return { revision: revisionOf(rs) ?? 0, podTemplateHash: templateHashOf(rs) ?? '' };
 }
 
 function runsImages(rs: ReplicaSet, images: Readonly<Record<string, string>>): boolean {
@@ -77,8 +78,7 @@ async function waitForRevision(
   const deadline = Date.now() + plan.revisionTimeoutMs;
   for (;;) {
     const current = await getDeployment(kubectl, plan.namespace, plan.deployment);
-    const observed = (current?.status?.observedGeneration ?? 0) >= (current?.metadata.generation ?? 1);
-    if (current && observed) {
+    if (current && specObserved(current)) {
       const ours = (await getReplicaSets(kubectl, withNamespace(current, plan.namespace)))
         .map((rs) => ({ rs, ...revisionOfSet(rs) }))
         .filter(({ rs, revision }) => revision > after && (images === undefined || runsImages(rs, images)))

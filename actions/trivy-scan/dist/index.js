@@ -59457,6 +59457,102 @@ module.exports = {
 
 /***/ }),
 
+/***/ 6253:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ip: () => (/* binding */ abortedError)
+/* harmony export */ });
+/* unused harmony exports AbortedError, throwIfAborted, raceAbort, sleepUnlessAborted, remainingMs, deadlineSignal, anySignal */
+/*
+ * Deadlines as AbortSignals. A step makes one signal for its wall-clock deadline (`deadlineSignal`, or
+ * `AbortSignal.timeout`) and hands it to every call it makes: each call then gets the time that is left.
+ * A call stopped by its signal rejects with AbortedError.
+ */
+/** A call stopped because its AbortSignal fired: the deadline passed (`timedOut`) or the caller cancelled. */
+class AbortedError extends Error {
+    what;
+    reason;
+    /** The signal fired for a deadline (a `TimeoutError` reason, as from `AbortSignal.timeout`). */
+    timedOut;
+    constructor(what, reason) {
+        const timedOut = reason?.name === 'TimeoutError';
+        const why = timedOut
+            ? 'the deadline passed'
+            : reason instanceof Error && reason.name !== 'AbortError'
+                ? reason.message
+                : 'cancelled';
+        super(`${what} was stopped: ${why}`);
+        this.what = what;
+        this.reason = reason;
+        this.name = 'AbortedError';
+        this.timedOut = timedOut;
+    }
+}
+/** The AbortedError for a call on `signal` (which has fired). */
+function abortedError(signal, what) {
+    return new AbortedError(what, signal.reason);
+}
+function throwIfAborted(signal, what) {
+    if (signal?.aborted)
+        throw abortedError(signal, what);
+}
+/**
+ * Settles like `promise`, or rejects with AbortedError as soon as `signal` fires (at once if it already
+ * has). The work behind `promise` goes on: stop it too, or make sure it cleans up after itself.
+ */
+function raceAbort(promise, signal, what) {
+    if (!signal)
+        return promise;
+    if (signal.aborted) {
+        promise.catch(() => { });
+        return Promise.reject(abortedError(signal, what));
+    }
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(abortedError(signal, what));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+/** Waits `ms`, or rejects with AbortedError when `signal` fires first. */
+function sleepUnlessAborted(ms, signal, what) {
+    let timer;
+    const slept = new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+    });
+    return raceAbort(slept, signal, what).finally(() => clearTimeout(timer));
+}
+/** Milliseconds left until `deadline` (epoch ms), never negative; Infinity without a deadline. */
+function remainingMs(deadline, now = Date.now()) {
+    if (deadline === undefined)
+        return Number.POSITIVE_INFINITY;
+    return Math.max(0, deadline - now);
+}
+/**
+ * A signal that fires at the wall-clock `deadline` (epoch ms) with a `TimeoutError` reason, or earlier
+ * when `parent` fires. Its timer does not keep the process alive.
+ */
+function deadlineSignal(deadline, parent, now = Date.now()) {
+    const timeout = AbortSignal.timeout(remainingMs(deadline, now));
+    return parent ? AbortSignal.any([parent, timeout]) : timeout;
+}
+/** Fires when any of the given signals fires; undefined when none is given. */
+function anySignal(...signals) {
+    const present = signals.filter((signal) => signal !== undefined);
+    if (present.length <= 1)
+        return present[0];
+    return AbortSignal.any(present);
+}
+
+
+/***/ }),
+
 /***/ 6530:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -59472,6 +59568,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ./actions/lib/src/abortable.ts
+var abortable = __nccwpck_require__(6253);
 ;// CONCATENATED MODULE: ./actions/lib/src/child-env.ts
 /*
  * The environment of every program an action starts. The runner hands an action its inputs as INPUT_*
@@ -59532,6 +59630,7 @@ function exitCodeOf(code, signal) {
 
 
 
+
 /** Last lines of stderr, enough to explain a failure without flooding the log. */
 function tail(text, lines = 10) {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -59574,26 +59673,41 @@ class ProcessCommandRunner {
     run(file, args, options = {}) {
         core/* debug */.Yz(`run: ${file} ${args.join(' ')}`);
         const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
+        const { signal: abortSignal } = options;
         return new Promise((resolve, reject) => {
+            if (abortSignal?.aborted) {
+                reject((0,abortable/* abortedError */.ip)(abortSignal, `'${file}'`));
+                return;
+            }
             const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
             let timedOut = false;
             let killTimer;
+            const stop = () => {
+                child.kill('SIGTERM');
+                killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            };
             const timer = options.timeoutMs === undefined
                 ? undefined
                 : setTimeout(() => {
                     timedOut = true;
-                    child.kill('SIGTERM');
-                    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+                    stop();
                 }, options.timeoutMs);
+            const onAbort = () => {
+                stop();
+                reject((0,abortable/* abortedError */.ip)(abortSignal, `'${file}'`));
+            };
+            abortSignal?.addEventListener('abort', onAbort, { once: true });
             const output = collectOutput(child, options);
             child.on('error', (error) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
+                abortSignal?.removeEventListener('abort', onAbort);
                 reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
             });
             child.on('close', (code, signal) => {
                 clearTimeout(timer);
                 clearTimeout(killTimer);
+                abortSignal?.removeEventListener('abort', onAbort);
                 if (timedOut) {
                     reject(new CommandTimeoutError(file, options.timeoutMs));
                     return;
@@ -59640,8 +59754,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   j7: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError, backoffDelay, code, containsSecret, createStateStore, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getIntegerInput, getListInput, getSecretInput, getYamlInput, inputEnvName, isDebug, mainStepRan, markMainStepRan, maskSecret, notice, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, readActionMetadata, readRunContext, retry, runPostStep, runUrl, setOutput, shellCommand, shellQuote
+// UNUSED EXPORTS: AbortedError, CommandFailedError, CommandNotFoundError, CommandTimeoutError, abortedError, anySignal, backoffDelay, code, containsSecret, createStateStore, deadlineSignal, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getIntegerInput, getListInput, getSecretInput, getYamlInput, inputEnvName, isDebug, mainStepRan, markMainStepRan, maskSecret, notice, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, raceAbort, readActionMetadata, readRunContext, remainingMs, retry, runPostStep, runUrl, setOutput, shellCommand, shellQuote, sleepUnlessAborted, throwIfAborted
 
+// EXTERNAL MODULE: ./actions/lib/src/abortable.ts
+var abortable = __nccwpck_require__(6253);
 ;// CONCATENATED MODULE: ./actions/lib/src/errors.ts
 /** Longest part of a user's value quoted back in an error; long values only make the message unreadable. */
 const MAX_QUOTED_LENGTH = 200;
@@ -60184,6 +60300,7 @@ async function writeJobSummary(parts) {
 
 ;// CONCATENATED MODULE: ./actions/lib/src/index.ts
 // The shared runtime of every action in this repository. See ../README.md for one line per export.
+
 
 
 

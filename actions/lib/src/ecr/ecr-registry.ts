@@ -2,6 +2,7 @@ import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeRepositoriesCommand,
+  type DescribeRepositoriesCommandOutput,
   type ECRClient,
   GetAuthorizationTokenCommand,
   RepositoryNotFoundException,
@@ -107,9 +108,20 @@ export class EcrRegistry {
     return true;
   }
 
-  /** Which of the repository's tags ECR refuses to move. */
+  /** Which of the repository's tags ECR refuses to move. A missing repository is an EcrError saying what to do. */
   async tagMutability(name: string): Promise<TagMutability> {
-    const response = await this.client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+    let response: DescribeRepositoriesCommandOutput;
+    try {
+      response = await this.client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+    } catch (error) {
+      if (!(error instanceof RepositoryNotFoundException)) throw error;
+      const registryId = /registry with id '(\d{12})'/.exec(error.message)?.[1];
+      const region = await this.client.config.region();
+      throw new EcrError(
+        `The ECR repository ${name} does not exist in registry ${registryId ?? 'of these credentials'} (${region}): ` +
+          "create it (infra/modules/ecr) or set 'create-repository: true'",
+      );
+    }
     const repository = response.repositories?.[0];
     return {
       immutable: (repository?.imageTagMutability ?? 'MUTABLE').startsWith('IMMUTABLE'),

@@ -12,6 +12,7 @@ import {
   type KubeEvent,
   type LabelSelector,
   type List,
+  ownedReplicaSets,
   type Pod,
   type ReplicaSet,
   revisionOf,
@@ -132,9 +133,7 @@ export async function getReplicaSets(kubectl: Kubectl, deployment: Deployment): 
     ['get', 'replicasets', '--namespace', namespace, '--selector', selectorString(deployment.spec.selector)],
     { readOnly: true },
   );
-  return sets.items.filter((rs) =>
-    rs.metadata.ownerReferences?.some((owner) => owner.uid === deployment.metadata.uid),
-  );
+  return ownedReplicaSets(deployment, sets.items);
 }
 
 export interface RolloutRevision {

@@ -134,3 +134,35 @@ export function revisionOf(object: { metadata: ObjectMeta }): number | undefined
   if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
   return Number(raw);
 }
+
+/** True once the Deployment controller has acted on the latest spec change (its generation observed). */
+export function specObserved(deployment: Deployment): boolean {
+  const generation = deployment.metadata.generation ?? 0;
+  return (deployment.status?.observedGeneration ?? 0) >= generation;
+}
+
+function controllerUid(meta: ObjectMeta): string | undefined {
+  return meta.ownerReferences?.find((ref) => ref.controller)?.uid;
+}
+
+/** The ReplicaSets the Deployment controls, by its uid: a same-named older Deployment's are not its own. */
+export function ownedReplicaSets(deployment: Deployment, replicaSets: readonly ReplicaSet[]): ReplicaSet[] {
+  const uid = deployment.metadata.uid;
+  return replicaSets.filter((rs) => uid !== undefined && controllerUid(rs.metadata) === uid);
+}
+
+/** Pods the ReplicaSet controls: by owner uid, or by template hash when the owner has no uid. */
+export function podsOf(replicaSet: ReplicaSet, pods: readonly Pod[]): Pod[] {
+  const uid = replicaSet.metadata.uid;
+  const hash = templateHashOf(replicaSet);
+  return pods.filter((pod) => {
+    const owner = controllerUid(pod.metadata);
+    if (uid !== undefined && owner !== undefined) return owner === uid;
+    return hash !== undefined && pod.metadata.labels?.[TEMPLATE_HASH_LABEL] === hash;
+  });
+}
+
+/** The controller's hash of a ReplicaSet's pod template: it names a revision across `rollout undo`. */
+export function templateHashOf(replicaSet: ReplicaSet): string | undefined {
+  return replicaSet.metadata.labels?.[TEMPLATE_HASH_LABEL];
+}
