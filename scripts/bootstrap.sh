@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh Debian 12 machine, and nothing twice:
 # Debian packages that are missing, the npm dependencies when the lock file changed, the AWS emulator
-# (moto, pinned with hashes) when its pins changed, and the sandbox's
-# Kubernetes, built from its pinned Go module once per machine (sandbox/cluster; cached by go.sum).
+# (moto, pinned with hashes) when its pins changed, and the sandbox's Kubernetes and Trivy, built from
+# their pinned Go modules once per machine (sandbox/cluster, sandbox/trivy; cached by go.mod, go.sum and
+# our sources), with Trivy's DB made from sandbox/trivy.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -49,6 +50,6 @@ fi
 bash scripts/install-node24.sh
 bash scripts/install-moto.sh
 
-# The first time on a machine this compiles Kubernetes from source (about 12 minutes on 2 cores, with
-# progress); afterwards it finds the binaries in the cache and returns at once.
+# The first time on a machine this compiles Kubernetes (about 12 minutes on 2 cores) and Trivy (10 to 25
+# minutes) from source, with progress; afterwards it finds the binaries in the cache and returns at once.
 npx tsx sandbox/src/cli.ts build

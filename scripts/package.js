@@ -45,9 +45,71 @@ function clearOut(outDir, keep) {
   }
 }
 
+/**
+ * The npm packages ncc inlined, read from the modules webpack bundled (not the files the type check read):
+ * `[{ name, version }]`, sorted. Each is the innermost `node_modules/<name>` (or `@scope/name`) folder of
+ * a module, with its manifest.
+ */
+function inlinedPackages(stats) {
+  const roots = new Set();
+  for (const module of stats?.compilation?.modules ?? []) {
+    const file = module.resource ?? '';
+    const match = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/@][^/]*)\//.exec(file);
+    if (match) roots.add(match[1]);
+  }
+  const packages = new Map();
+  for (const root of roots) {
+    let manifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (typeof manifest.name === 'string' && typeof manifest.version === 'string')
+      packages.set(`${manifest.name}@${manifest.version}`, {
+        name: manifest.name,
+        version: manifest.version,
+      });
+  }
+  return [...packages.values()].sort((a, b) =>
+    `${a.name}@${a.version}`.localeCompare(`${b.name}@${b.version}`),
+  );
+}
+
+/**
+ * A CycloneDX SBOM of the inlined packages. A bundle has no node_modules a scanner could read, so an image
+ * that ships one carries this next to it (Trivy reads `*.cdx.json` in images). No timestamp: the same
+ * sources give the same bytes.
+ */
+function sbom(bundle, packages) {
+  const purl = ({ name, version }) => `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
+  return `${JSON.stringify(
+    {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      version: 1,
+      metadata: {
+        component: { type: 'application', name: bundle.name, 'bom-ref': `bundle:${bundle.name}` },
+      },
+      components: packages.map((pkg) => {
+        const scoped = /^(@[^/]+)\/(.+)$/.exec(pkg.name);
+        return {
+          type: 'library',
+          'bom-ref': purl(pkg),
+          ...(scoped ? { group: scoped[1], name: scoped[2] } : { name: pkg.name }),
+          version: pkg.version,
+          purl: purl(pkg),
+        };
+      }),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
 async function build(bundle, outDir) {
   // ncc resolves a relative entry from its own folder, so hand it an absolute one.
-  const { code, assets } = await ncc(resolve(bundle.entry), {
+  const { code, assets, stats } = await ncc(resolve(bundle.entry), {
     minify: false,
     sourceMap: false,
     license: 'licenses.txt',
@@ -65,6 +127,7 @@ async function build(bundle, outDir) {
   }
   // The bundles are ES modules; say so next to them so they load the same outside this repository.
   writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
+  if (bundle.sbom) writeFileSync(join(outDir, 'sbom.cdx.json'), sbom(bundle, inlinedPackages(stats)));
 }
 
 function listFiles(dir, skip = [], base = dir) {

@@ -112,7 +112,9 @@ describe('pipelinePhases()', () => {
       ['rollout', 5600],
       ['cleanup', 900],
     ]);
-    expect(phases.find((phase) => phase.label === 'scan')?.detail).toMatch(/^STAND-IN report/);
+    expect(phases.find((phase) => phase.label === 'scan')?.detail).toMatch(
+      /^Trivy, offline on the local DB: /,
+    );
     expect(buildToReadyMs(phases)).toBe(300 + 11_000 + 4000 + 1600 + 2500 + 5600);
   });
 

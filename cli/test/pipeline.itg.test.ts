@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,6 +12,7 @@ import type { SandboxEndpoints } from '../../sandbox/src/endpoints.js';
 import { readRegistryCredentials } from '../../sandbox/src/registry.js';
 import { removeImagesLabelled, useDockerEngine, useSandbox } from '../../sandbox/src/testing.js';
 import { repoRoot } from '../../test/harness/paths.js';
+import { localTrivyBin } from '../src/demo/sandbox-setup.js';
 import { type Io, main } from '../src/main.js';
 
 const SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
@@ -19,8 +20,7 @@ const LABEL = 'k8s-ship.test=cli-pipeline';
 const COMMIT_TIME = '2026-11-20T09:30:00Z';
 const NAMESPACE = 'preview-feature-shop-cart';
 const DEPLOYMENT = 'shop';
-// The stand-in trivy answers by image name: this one gets the real alpine 3.10 report (four MEDIUM).
-const repository = `k8s-ship-itg/pipeline-alpine-310-${process.pid}`;
+const repository = `k8s-ship-itg/pipeline-${process.pid}`;
 
 const PORT = 8080;
 // A service small enough to build in a second: ready on /ready. It listens on every address of the pod's
@@ -88,8 +88,8 @@ function writeWorkspace(dir: string): void {
 /**
  * `k8s-ship pipeline` end to end on the sandbox: the root composite action's five steps run in order
  * through the composite runner and the real bundles. The image is built on the real Docker engine and
- * pushed to the authenticated registry, scanned (by the trivy-scan tests' stand-in for Trivy, which
- * cannot be installed here, answering with a real Trivy report), set on the Deployment over SSH with the
+ * pushed to the authenticated registry, scanned by the Trivy built from sandbox/trivy (offline, on the
+ * DB made from sandbox/trivy/advisories.json: the runtime base's four LOW Debian advisories), set on the Deployment over SSH with the
  * pinned host key (the first deploy creates the namespace from the overlay), and its rollout watched on
  * the sandbox's Kubernetes cluster, whose kubelet pulls it (with its credential provider) and probes it.
  * A second run of the same commit changes nothing.
@@ -136,12 +136,7 @@ describe('k8s-ship pipeline on the sandbox', () => {
     const workspace = join(root, 'service');
     mkdirSync(workspace);
     writeWorkspace(workspace);
-    const bin = join(root, 'bin');
-    mkdirSync(bin);
-    symlinkSync(
-      join(repoRoot, 'actions', 'trivy-scan', 'test', 'fixtures', 'fake-trivy.mjs'),
-      join(bin, 'trivy'),
-    );
+    const bin = await localTrivyBin(root, join(root, 'trivy-cache'));
 
     io = () => {
       let stdout = '';

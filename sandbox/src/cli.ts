@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { ensureClusterBinaries } from './cluster/binaries.js';
 import { formatEndpoints } from './endpoints.js';
 import { components, parseComponents, sandboxDown, sandboxStatus, sandboxUp } from './sandbox.js';
+import { ensureTrivy, ensureTrivyDb } from './trivy.js';
 
 const usage = `usage: npm run sandbox -- up [COMPONENT…] [--json] [--kubeconfig FILE]
                                              start components (default: all) unless running; with
                                              --kubeconfig (or KUBECONFIG), use that cluster instead of
                                              building and starting Kubernetes (kind, k3d, k3s)
-       npm run sandbox -- build                     build Kubernetes from sandbox/cluster (once; cached)
+       npm run sandbox -- build [kubernetes|trivy]  build Kubernetes from sandbox/cluster, Trivy and its
+                                             DB from sandbox/trivy (default: both; once; cached)
        npm run sandbox -- down                      stop everything the sandbox started
        npm run sandbox -- status [--json]           what runs, and its endpoints
 components: ${components.join(', ')}; state directory: $SANDBOX_DIR, default .state/sandbox`;
@@ -37,10 +39,22 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'build': {
-      const binaries = await ensureClusterBinaries();
-      console.log(
-        values.json ? JSON.stringify(binaries, null, 2) : `Kubernetes ${binaries.version}: ${binaries.dir}`,
-      );
+      const unknown = rest.filter((what) => what !== 'kubernetes' && what !== 'trivy');
+      if (unknown.length > 0) throw new Error(`build takes kubernetes or trivy, got '${unknown.join(' ')}'`);
+      const wanted = (what: string) => rest.length === 0 || rest.includes(what);
+      const built: Record<string, unknown> = {};
+      if (wanted('kubernetes')) {
+        const binaries = await ensureClusterBinaries();
+        built.kubernetes = binaries;
+        if (!values.json) console.log(`Kubernetes ${binaries.version}: ${binaries.dir}`);
+      }
+      if (wanted('trivy')) {
+        const trivy = await ensureTrivy();
+        const db = await ensureTrivyDb();
+        built.trivy = { ...trivy, db: db.dir };
+        if (!values.json) console.log(`Trivy ${trivy.version}: ${trivy.dir}; its DB: ${db.dir}`);
+      }
+      if (values.json) console.log(JSON.stringify(built, null, 2));
       return;
     }
     case 'down':

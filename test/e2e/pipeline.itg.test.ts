@@ -26,7 +26,7 @@ function rendered(objects: readonly KubeObject[], kind: string): KubeObject {
 /**
  * The pipeline end to end on the sandbox, as the deploy workflow starts it: `k8s-ship pipeline` (the
  * root action through the composite runner and the committed bundles, the demo's code path) builds the
- * real service (service/Dockerfile on the local bases), pushes it, scans it with the stand-in Trivy,
+ * real service (service/Dockerfile on the local bases), pushes it, scans it with the Trivy built here,
  * deploys it over SSH from the real overlays (k8s/overlays/*) to the sandbox's Kubernetes cluster and
  * watches the rollout. Every outcome is read back with the real kubectl and through the API server's
  * service proxy (`kubectl proxy`). One commit, one build time:

@@ -39,9 +39,9 @@ export interface DemoResult {
 }
 
 const SCAN_NOTICE =
-  'scan: Trivy cannot be installed on this machine, so the trivy-scan action runs its real code against a STAND-IN\n' +
-  '      `trivy` that answers with a RECORDED Trivy report (a distroless base image, from Trivy’s own tests).\n' +
-  '      Its findings are not about the image just built. In GitHub Actions the action installs the real Trivy.\n';
+  'scan: Trivy built from its sources (sandbox/trivy; the first run compiles it) scans the image just built,\n' +
+  '      offline, against a DB made here from the advisories in sandbox/trivy/advisories.json: real advisories,\n' +
+  '      but only those few. In GitHub Actions the action installs the pinned Trivy release and its public DB.\n';
 
 /**
  * `npm run demo` without the machine setup: sandbox up (reused when it runs), the service's bundle and

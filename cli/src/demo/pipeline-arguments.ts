@@ -9,7 +9,7 @@ export interface PipelinePlan {
   baseImages: { build: string; runtime: string };
   /** A `key=value` label on the image: how the demo's images are found again. */
   imageLabel: string;
-  /** Trivy's cache folder (the stand-in keeps its recorded DB metadata there). */
+  /** Trivy's cache folder: the DB made from sandbox/trivy/advisories.json is copied there. */
   trivyCacheDir: string;
   /** `''` for the real `dev` namespace; tests give their own prefix. */
   namespacePrefix: string;

@@ -63,7 +63,7 @@ export function pipelinePhases(result: CommandResult, outputs: Record<string, st
           label: 'scan',
           detail: describe(
             step,
-            `STAND-IN report (not this image): ${outputs.total} finding(s), ${outputs.critical} critical, ${outputs.high} high, passed=${outputs['scan-passed']}`,
+            `Trivy, offline on the local DB: ${outputs.total} finding(s), ${outputs.critical} critical, ${outputs.high} high, passed=${outputs['scan-passed']}`,
           ),
         });
         break;

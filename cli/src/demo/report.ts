@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { DemoResult } from './demo.js';
 import { type Phase, seconds } from './timeline.js';
 
@@ -38,12 +39,39 @@ function whereToLook(result: DemoResult): string[] {
         ]
       : []),
     `  registry     ${endpoints.registry.url}  (user ${endpoints.registry.username}, password in ${endpoints.registry.credentialsFile})`,
-    ...(outputs['report-path']
-      ? [`  scan report  ${outputs['report-path']}  (the stand-in's recorded report)`]
-      : []),
+    ...(outputs['report-path'] ? [`  scan report  ${outputs['report-path']}`] : []),
     '  run again    npm run demo            (a new image: an update rollout)',
     '  stop         npm run sandbox -- down (the demo leaves the sandbox up for you)',
   ];
+}
+
+interface ReportedVulnerability {
+  VulnerabilityID?: string;
+  PkgName?: string;
+  InstalledVersion?: string;
+  FixedVersion?: string;
+  Status?: string;
+  Severity?: string;
+}
+
+/** The scan's findings for the image, one line each, read from Trivy's JSON report. */
+export function scanFindings(reportPath: string | undefined): string[] {
+  if (!reportPath) return [];
+  let report: { Results?: { Target?: string; Vulnerabilities?: ReportedVulnerability[] }[] };
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  } catch {
+    return [];
+  }
+  const rows = (report.Results ?? []).flatMap((result) =>
+    (result.Vulnerabilities ?? []).map(
+      (v) =>
+        `  ${(v.Severity ?? 'UNKNOWN').padEnd(8)} ${(v.VulnerabilityID ?? '?').padEnd(16)} ${v.PkgName ?? '?'} ${v.InstalledVersion ?? '?'}, fixed in ${v.FixedVersion || `none yet (${v.Status ?? 'affected'})`}`,
+    ),
+  );
+  return rows.length === 0
+    ? ['', 'Scan findings: none.']
+    : ['', `Scan findings (${rows.length}; severity, ID, package, installed version, fix):`, ...rows];
 }
 
 /** What ran, how long each phase took, and where to look next. */
@@ -66,6 +94,7 @@ export function closingReport(result: DemoResult): string {
     timeline.table(),
     '',
     `  build→ready ${seconds(buildToReadyMs(timeline.phases))}   all phases ${seconds(total)}`,
+    ...scanFindings(outputs['report-path']),
     ...whereToLook(result),
   ].join('\n')}\n`;
 }

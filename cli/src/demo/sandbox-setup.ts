@@ -8,6 +8,7 @@ import {
   sandboxStatus,
   sandboxUp,
 } from '../../../sandbox/src/sandbox.js';
+import { ensureTrivy, ensureTrivyDb, trivyCacheDir } from '../../../sandbox/src/trivy.js';
 
 export type DemoEndpoints = SandboxEndpoints &
   Required<Pick<SandboxEndpoints, 'docker' | 'registry' | 'kube' | 'ssh'>>;
@@ -39,11 +40,17 @@ export async function bringUpSandbox(startedBy: Starter): Promise<SandboxReady> 
   return { endpoints, registryPassword: password, reused, started };
 }
 
-/** A folder whose `trivy` is the demo's stand-in, to put first on the actions' PATH. */
-export function standInTrivyBin(dir: string): string {
+/**
+ * A folder whose `trivy` is the Trivy built from sandbox/trivy (built the first time), to put first on
+ * the actions' PATH, and `cacheDir` holding the DB made from sandbox/trivy/advisories.json. That DB's
+ * metadata says it is fresh, so trivy-scan downloads nothing and Trivy scans offline.
+ */
+export async function localTrivyBin(dir: string, cacheDir: string): Promise<string> {
+  const tools = await ensureTrivy();
+  trivyCacheDir(await ensureTrivyDb(), cacheDir);
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   rmSync(join(bin, 'trivy'), { force: true });
-  symlinkSync(new URL('./trivy-stand-in.mjs', import.meta.url).pathname, join(bin, 'trivy'));
+  symlinkSync(tools.trivy, join(bin, 'trivy'));
   return bin;
 }

@@ -3,13 +3,13 @@ import { main as cli } from '../main.js';
 import type { Writer } from '../output.js';
 import type { CommandResult } from '../run-command.js';
 import { type PipelinePlan, pipelineArguments } from './pipeline-arguments.js';
-import { type SandboxReady, standInTrivyBin } from './sandbox-setup.js';
+import { localTrivyBin, type SandboxReady } from './sandbox-setup.js';
 
 export interface ShipRequest {
   ready: SandboxReady;
   /** What to ship and where; the sandbox's SSH host and registry come from `ready`. */
   plan: Omit<PipelinePlan, 'ssh' | 'registry'>;
-  /** Folder for the run's own files (the stand-in `trivy`). */
+  /** Folder for the run's own files (the `trivy` link). */
   workDir: string;
   /**
    * build-push stamps org.opencontainers.image.created from it: a new value builds a new image (the demo's
@@ -52,12 +52,13 @@ function cliEnvironment(ready: SandboxReady, trivyBin: string, sourceDateEpoch: 
 
 /**
  * `k8s-ship pipeline` in-process on the sandbox (the root action.yml through the composite runner and the
- * committed bundles, as GitHub runs it), with the stand-in `trivy` first on PATH. The demo and the
+ * committed bundles, as GitHub runs it), with the Trivy built from sandbox/trivy first on PATH and the local DB in its cache. The demo and the
  * end-to-end tests both ship through here.
  */
 export async function shipOnSandbox(request: ShipRequest): Promise<Shipment> {
   const { endpoints } = request.ready;
   const argv = pipelineArguments({ ...request.plan, ssh: endpoints.ssh, registry: endpoints.registry });
+  const trivyBin = await localTrivyBin(request.workDir, request.plan.trivyCacheDir);
   let stdout = '';
   let log = '';
   let result: CommandResult | undefined;
@@ -69,7 +70,7 @@ export async function shipOnSandbox(request: ShipRequest): Promise<Shipment> {
         return request.progress.write(text);
       },
     },
-    env: cliEnvironment(request.ready, standInTrivyBin(request.workDir), request.sourceDateEpoch),
+    env: cliEnvironment(request.ready, trivyBin, request.sourceDateEpoch),
     cwd: repoRoot,
     onResult: (value) => {
       result = value;

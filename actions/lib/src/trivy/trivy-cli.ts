@@ -11,7 +11,7 @@ export interface ImageScanOptions {
   timeoutSeconds: number;
 }
 
-/** The one way actions use Trivy. Tests of the action's logic use a fake; integration a stand-in program. */
+/** The one way actions use Trivy. Tests of the action's logic use a fake; integration tests the real Trivy. */
 export interface Trivy {
   version(): Promise<string>;
   /** Fetches the vulnerability DB from one repository into the cache dir. */
