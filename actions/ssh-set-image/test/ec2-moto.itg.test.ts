@@ -1,16 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import {
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  DescribeImagesCommand,
-  DescribeSecurityGroupRulesCommand,
-  type EC2Client,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { createMotoNode, ingressRules } from '../../../test/aws/moto-ec2.js';
 import { awsEnvironment, MOTO_REGION, useMoto } from '../../../test/aws/use-moto.js';
 import { NODE_RUNTIMES, repoRoot } from '../../../test/harness/paths.js';
 import { runBundledAction } from '../../../test/harness/run-bundle.js';
@@ -47,34 +40,10 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.server.reset();
   ec2 = await createEc2Client(MOTO_REGION);
-  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '127.0.0.0/16' }))).Vpc?.VpcId as string;
-  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '127.0.0.0/24' })))
-    .Subnet?.SubnetId as string;
-  groupId = (
-    await ec2.send(
-      new CreateSecurityGroupCommand({ GroupName: 'cluster', Description: 'cluster', VpcId: vpcId }),
-    )
-  ).GroupId as string;
-  const imageId = (await ec2.send(new DescribeImagesCommand({ MaxResults: 5 }))).Images?.[0]?.ImageId;
-  await ec2.send(
-    new RunInstancesCommand({
-      ImageId: imageId,
-      MinCount: 1,
-      MaxCount: 1,
-      SubnetId: subnetId,
-      SecurityGroupIds: [groupId],
-      PrivateIpAddress: '127.0.0.1',
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'control-plane' }] }],
-    }),
-  );
+  ({ groupId } = await createMotoNode(ec2, { privateIp: '127.0.0.1', tags: { Name: 'control-plane' } }));
 });
 
-async function ingress() {
-  const answer = await ec2.send(
-    new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
-  );
-  return (answer.SecurityGroupRules ?? []).filter((rule) => !rule.IsEgress);
-}
+const ingress = () => ingressRules(ec2, groupId);
 
 const inputs = (port: number) => ({
   namespace: 'shop',

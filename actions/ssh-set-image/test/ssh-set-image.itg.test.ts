@@ -3,10 +3,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  type EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { OVERLAYS } from '../../../k8s/src/paths.js';
 import { useSandbox } from '../../../sandbox/src/testing.js';
+import { AwsFaultProxy } from '../../../test/aws/fault-proxy.js';
+import { createMotoNode, ingressRules, type MotoNode } from '../../../test/aws/moto-ec2.js';
+import { awsEnvironment, MOTO_REGION, useMoto } from '../../../test/aws/use-moto.js';
 import { repoRoot } from '../../../test/harness/paths.js';
 import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
 import {
@@ -18,24 +26,27 @@ import {
   localKubectl,
   rolloutHistory,
 } from '../../lib/src/kubectl/index.js';
+import { createEc2Client } from '../../lib/src/ssh/ec2-sdk.js';
 import { removeNamespace } from '../../lib/test/kubectl/namespaces.js';
 import { renderBootstrapManifests } from '../src/bootstrap.js';
-import { type Ec2StandIn, startEc2StandIn } from './ec2-stand-in.js';
 
 // The bundled action (Node 24, through the runner harness) against the sandbox: real sshd with its pinned
 // host key, real kubectl on the SSH host, the sandbox's Kubernetes cluster. Over SSH the action has the
 // deploy user's rights only (ansible/roles/deploy_user's RBAC); the test reads and cleans up as the admin.
 // The first deploy renders the repo's own dev overlay; later tests change the image of what it created.
 // The images point at a port where nothing listens: the pods never start, which is not what is tested.
+// The temporary-ingress tests find the node in moto (an instance at the SSH host's address, with a
+// security group of its own), through the recording proxy in test/aws; the rules are read back from moto.
 const actionDir = join(repoRoot, 'actions', 'ssh-set-image');
 const namespace = 'ssh-set-image-itg';
-const groupId = 'sg-0123456789abcdef0';
-const instanceId = 'i-0123456789abcdef0';
 const image = (n: number) => `127.0.0.1:1/metrics-api@sha256:${String(n).repeat(64).slice(0, 64)}`;
 
 let ssh: Awaited<ReturnType<typeof useSandbox<'ssh' | 'kube'>>>['ssh'];
 let kubectl: KubectlClient;
-let ec2: Ec2StandIn;
+const moto = useMoto();
+let proxy: AwsFaultProxy;
+let ec2: EC2Client;
+let node: MotoNode;
 let scratch: string;
 
 function connectionInputs(): Record<string, string> {
@@ -64,13 +75,9 @@ async function runAction(
   });
 }
 
+/** The action's AWS calls go to moto through the proxy, which records them. */
 function ec2Env(): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL_EC2: ec2.url,
-    AWS_REGION: 'eu-central-1',
-    AWS_ACCESS_KEY_ID: 'AKIASTANDIN000000000',
-    AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
-  };
+  return awsEnvironment(proxy.url);
 }
 
 function failure(step: StepRun): string {
@@ -99,13 +106,16 @@ beforeAll(async () => {
   ssh = sandbox.ssh;
   kubectl = localKubectl({ kubeconfigPath: sandbox.kube.kubeconfig });
   await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=60s']);
-  ec2 = await startEc2StandIn(groupId, instanceId);
+  ec2 = await createEc2Client(MOTO_REGION);
+  node = await createMotoNode(ec2, { privateIp: ssh.host });
+  proxy = await AwsFaultProxy.start(moto.url);
   scratch = mkdtempSync(join(tmpdir(), 'ssh-set-image-itg-'));
 });
 
 afterAll(async () => {
   await kubectl?.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
-  await ec2?.close();
+  ec2?.destroy();
+  await proxy?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -252,35 +262,55 @@ describe.each(OVERLAYS.filter((overlay) => overlay !== 'dev'))(
   },
 );
 
-describe('temporary ingress through the bundled main and post steps (EC2 stand-in)', () => {
+describe('temporary ingress through the bundled main and post steps (EC2 in moto)', () => {
   const ingressInputs = () => ({
     host: '',
-    'ec2-instance-id': instanceId,
+    'ec2-instance-id': node.instanceId,
+    'ec2-address': 'private-ip',
     'temporary-ingress': 'true',
     'runner-ip': '127.0.0.1',
   });
-  const actions = () => ec2.calls.map((call) => call.action);
+  const actions = () => proxy.counters.requests;
+  const opened = (port: number) => `Opened TCP ${port} in ${node.groupId} to 127.0.0.1/32`;
+  const removed = (port: number) =>
+    `Removed the temporary rule TCP ${port} from 127.0.0.1/32 in ${node.groupId}`;
+
+  beforeEach(() => {
+    proxy.reset();
+  });
+
+  afterEach(async () => {
+    // Nothing left open in moto, whatever a test did.
+    expect(await ingressRules(ec2, node.groupId)).toEqual([]);
+  });
 
   it('removes the rule after a successful deploy', async () => {
-    ec2.calls.length = 0;
-    ec2.authorize = 'create';
     const { main, post } = await runAction({ image: image(4), ...ingressInputs() }, ec2Env());
     expect(main.errors).toEqual([]);
+    expect(main.stdout).toContain(`EC2: instance ${node.instanceId} is ${node.instanceId} at ${ssh.host}`);
     expect(actions()).toEqual([
       'DescribeInstances',
       'AuthorizeSecurityGroupIngress',
       'RevokeSecurityGroupIngress',
     ]);
-    expect(ec2.calls[1]?.params).toMatchObject({
-      GroupId: groupId,
-      'IpPermissions.1.FromPort': String(ssh.port),
-      'IpPermissions.1.IpRanges.1.CidrIp': '127.0.0.1/32',
+    // The rule opened is the SSH port to the runner's /32, and the post step revokes it by the id moto gave.
+    expect(main.stdout).toContain(opened(ssh.port));
+    const saved = JSON.parse(main.state['ssh-temporary-ingress'] ?? '{}') as {
+      status?: string;
+      rule?: { ruleId?: string };
+    };
+    expect(saved).toMatchObject({
+      status: 'created',
+      rule: { groupId: node.groupId, port: ssh.port, cidr: '127.0.0.1/32' },
     });
-    expect(ec2.calls[2]?.params).toMatchObject({
-      GroupId: groupId,
-      'SecurityGroupRuleId.1': 'sgr-0feedfacecafe0001',
-    });
+    expect(saved.rule?.ruleId).toMatch(/^sgr-/);
+    expect(post?.stdout).toContain(removed(ssh.port));
     expect(post?.warnings).toEqual([]);
+    expect(proxy.counters.answers).toEqual([
+      'DescribeInstances 200',
+      'AuthorizeSecurityGroupIngress 200',
+      'RevokeSecurityGroupIngress 200',
+    ]);
     // The key is masked, and neither the state handed to the post step nor the visible log carries it.
     const keyLine = connectionInputs()['private-key']?.split('\n')[1] ?? '';
     expect(main.masks).toContain(keyLine);
@@ -289,7 +319,6 @@ describe('temporary ingress through the bundled main and post steps (EC2 stand-i
   });
 
   it('removes the rule after a failed deploy', async () => {
-    ec2.calls.length = 0;
     const { main, post } = await runAction(
       { image: image(5), deployment: 'no-such-deployment', ...ingressInputs() },
       ec2Env(),
@@ -301,38 +330,55 @@ describe('temporary ingress through the bundled main and post steps (EC2 stand-i
       'RevokeSecurityGroupIngress',
     ]);
     expect(post?.exitCode).toBe(0);
+    expect(post?.stdout).toContain(removed(ssh.port));
   });
 
   it('removes the rule after the main step is killed mid-connection (cancellation)', async () => {
-    ec2.calls.length = 0;
     // An SSH port that accepts and then says nothing: main hangs in the handshake until the runner kills it.
     const silent: Server = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const port = String((silent.address() as { port: number }).port);
+      const port = (silent.address() as { port: number }).port;
       const { main, post } = await runAction(
-        { image: image(6), ...ingressInputs(), port, 'connect-timeout': '120s' },
+        { image: image(6), ...ingressInputs(), port: String(port), 'connect-timeout': '120s' },
         ec2Env(),
         10_000,
       );
       expect(main.signal).toBe('SIGKILL');
+      expect(main.stdout).toContain(opened(port));
       expect(actions()).toEqual([
         'DescribeInstances',
         'AuthorizeSecurityGroupIngress',
         'RevokeSecurityGroupIngress',
       ]);
-      expect(post?.stdout).toContain('Removed the temporary rule');
+      expect(post?.stdout).toContain(removed(port));
     } finally {
       silent.close();
     }
   });
 
   it('leaves alone a rule that existed before the run', async () => {
-    ec2.calls.length = 0;
-    ec2.authorize = 'duplicate';
-    const { main, post } = await runAction({ image: image(7), ...ingressInputs() }, ec2Env());
-    expect(main.errors).toEqual([]);
-    expect(actions()).toEqual(['DescribeInstances', 'AuthorizeSecurityGroupIngress']);
-    expect(post?.stdout).toContain('was open before this run: left as it was');
+    const rule = {
+      GroupId: node.groupId,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: ssh.port, ToPort: ssh.port, IpRanges: [{ CidrIp: '127.0.0.1/32' }] },
+      ],
+    };
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand(rule));
+    try {
+      const { main, post } = await runAction({ image: image(7), ...ingressInputs() }, ec2Env());
+      expect(main.errors).toEqual([]);
+      expect(actions()).toEqual(['DescribeInstances', 'AuthorizeSecurityGroupIngress']);
+      expect(proxy.counters.answers).toContain(
+        'AuthorizeSecurityGroupIngress 400 InvalidPermission.Duplicate',
+      );
+      expect(post?.stdout).toContain('was open before this run: left as it was');
+      // Still there in moto after the post step: the one rule, as it was before the run.
+      const rules = await ingressRules(ec2, node.groupId);
+      expect(rules).toHaveLength(1);
+      expect(rules[0]).toMatchObject({ FromPort: ssh.port, ToPort: ssh.port, CidrIpv4: '127.0.0.1/32' });
+    } finally {
+      await ec2.send(new RevokeSecurityGroupIngressCommand(rule));
+    }
   });
 });
