@@ -28645,6 +28645,37 @@ function errors_errorMessage(error) {
 
 ;// CONCATENATED MODULE: ./actions/lib/src/aws.ts
 
+/**
+ * `ECR DescribeRepositories failed after 5 attempts (HTTP 503 ServiceUnavailable): …`. The error keeps its
+ * class and name (callers match on those, e.g. RepositoryNotFoundException); only the message gains the call.
+ */
+function describeAwsFailure(clientName, commandName, error) {
+    const service = clientName.replace(/Client$/, '');
+    const call = commandName.replace(/Command$/, '');
+    const attempts = error.$metadata?.attempts ?? 1;
+    const status = error.$metadata?.httpStatusCode;
+    const what = [status === undefined ? 'no HTTP answer' : `HTTP ${status}`, error.name]
+        .filter(Boolean)
+        .join(' ');
+    return `${service} ${call} failed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${what}): ${error.message ?? ''}`;
+}
+const NAMED = Symbol('k8s-ship named AWS failure');
+function nameFailedCalls(client) {
+    client.middlewareStack.add((next, context) => async (args) => {
+        try {
+            return await next(args);
+        }
+        catch (error) {
+            if (error instanceof Error && !(NAMED in error)) {
+                error.message = describeAwsFailure(context.clientName ?? 'AWS', context.commandName ?? 'call', error);
+                Object.defineProperty(error, NAMED, { value: true });
+            }
+            throw error;
+        }
+    }, 
+    // Outermost: it sees the error the retry middleware gave up on, with the number of attempts made.
+    { step: 'initialize', name: 'k8sShipNameFailedCall' });
+}
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** The region from the input, else AWS_REGION, else AWS_DEFAULT_REGION; validated. */
 function resolveAwsRegion(inputName, input, env = process.env) {
@@ -28670,7 +28701,11 @@ function describeAwsCredentialSource(env = process.env) {
 function createAwsClientFactory(region, maxAttempts = 5) {
     return {
         region,
-        create: (Client) => new Client({ region, maxAttempts }),
+        create: (Client) => {
+            const client = new Client({ region, maxAttempts });
+            nameFailedCalls(client);
+            return client;
+        },
     };
 }
 
