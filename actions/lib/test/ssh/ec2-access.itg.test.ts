@@ -215,12 +215,12 @@ describe('openSshAccess then the post step, against moto (state across steps)', 
     for (const [name, value] of Object.entries(state)) process.env[`STATE_${name}`] = value;
   }
 
-  test('the node found by tag gets the rule before connecting; the failed connection leaves nothing open', async () => {
-    await runInstance({ Name: 'control-plane' }, '127.0.0.1');
-    const deps: SshAccessDeps = { ec2: createEc2Client, fetch, ruleDescription: 'k8s-ship itg' };
-    const settings: SshConnectionSettings = {
+  const deps: SshAccessDeps = { ec2: createEc2Client, fetch, ruleDescription: 'k8s-ship itg' };
+
+  /** The node found by tag, on port 1 of loopback: nothing listens, so connecting fails after the rule opened. */
+  function nodeOnPort1(): SshConnectionSettings {
+    return {
       target: { ec2: byTag('control-plane'), addressKind: 'private-ip' },
-      // Port 1 on loopback: nothing listens, so the connection fails after the rule was opened.
       port: 1,
       username: 'deploy',
       privateKey,
@@ -230,7 +230,11 @@ describe('openSshAccess then the post step, against moto (state across steps)', 
       awsRegion: MOTO_REGION,
       temporaryIngress: { runnerIp: '198.51.100.7', runnerIpUrl: 'https://unused.example' },
     };
-    await expect(openSshAccess(settings, deps)).rejects.toThrow(/ECONNREFUSED/);
+  }
+
+  test('the node found by tag gets the rule before connecting; the failed connection leaves nothing open', async () => {
+    await runInstance({ Name: 'control-plane' }, '127.0.0.1');
+    await expect(openSshAccess(nodeOnPort1(), deps)).rejects.toThrow(/ECONNREFUSED/);
     expect(await ingressRules(network.groupId)).toMatchObject([{ CidrIpv4: '198.51.100.7/32', FromPort: 1 }]);
     moveStateToPostStep();
     await closeTemporaryAccess(deps);
@@ -247,23 +251,7 @@ describe('openSshAccess then the post step, against moto (state across steps)', 
         ],
       }),
     );
-    const deps: SshAccessDeps = { ec2: createEc2Client, fetch, ruleDescription: 'k8s-ship itg' };
-    await expect(
-      openSshAccess(
-        {
-          target: { ec2: byTag('control-plane'), addressKind: 'private-ip' },
-          port: 1,
-          username: 'deploy',
-          privateKey,
-          hostKeys: { pins: [] },
-          connectTimeoutMs: 2000,
-          connectAttempts: 1,
-          awsRegion: MOTO_REGION,
-          temporaryIngress: { runnerIp: '198.51.100.7', runnerIpUrl: 'https://unused.example' },
-        },
-        deps,
-      ),
-    ).rejects.toThrow(/ECONNREFUSED/);
+    await expect(openSshAccess(nodeOnPort1(), deps)).rejects.toThrow(/ECONNREFUSED/);
     moveStateToPostStep();
     await closeTemporaryAccess(deps);
     expect(await ingressRules(network.groupId)).toHaveLength(1);
