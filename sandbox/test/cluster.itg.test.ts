@@ -248,7 +248,14 @@ describe('the sandbox cluster, through the real kubectl', () => {
       exitCode: 3,
       reason: 'Error',
     });
-    const logs = await kube.kubectl([...ns, 'logs', pod.metadata.name, '--previous']);
+    // The kubelet keeps one dead instance: a restart between the read above and this one removes the
+    // instance asked for ("unable to retrieve container logs"), so ask until one answers.
+    const logs = await eventually(
+      "the previous instance's logs",
+      () => kube.kubectl([...ns, 'logs', pod.metadata.name, '--previous']).catch(() => ({ stdout: '' })),
+      (result) => !result.stdout.startsWith('unable to retrieve') && result.stdout !== '',
+      30_000,
+    );
     expect(logs.stdout).toBe('no configuration\n');
     await eventually(
       'the watch to show CrashLoopBackOff',
