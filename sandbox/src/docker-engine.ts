@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unmountBelow } from './cluster/mounts.js';
 import { isAlive, isOurProcess, run, startDaemonLogging, stopProcess, waitFor } from './exec.js';
 import { sandboxSubdir } from './paths.js';
 
@@ -75,4 +76,7 @@ export async function stopDockerEngine(engine: DockerEngine): Promise<void> {
   // The recorded pid must still be the dockerd serving this socket: pids are reused.
   if (!isOurProcess(engine.pid, engine.host)) return;
   await stopProcess(engine.pid, 20_000);
+  // dockerd leaves its default network namespace bind-mounted in the exec root; mounted, the sandbox's
+  // folder (and a clone holding it) cannot be removed.
+  await unmountBelow(join(sandboxSubdir('docker'), 'exec'));
 }

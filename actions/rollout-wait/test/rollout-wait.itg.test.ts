@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sleep } from '../../../sandbox/src/exec.js';
 import { cutSshSessions } from '../../../sandbox/src/sandbox.js';
 import { useSandbox } from '../../../sandbox/src/testing.js';
-import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
+import { type OutputLine, runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
 import { type StallRelay, startStallRelay } from '../../lib/test/ssh/stall-relay.js';
 import { SandboxApp } from './sandbox-app.js';
 
@@ -39,8 +39,13 @@ afterAll(async () => {
   await app?.remove();
 });
 
-function watch(inputs: Record<string, string> = {}, whileRunning?: () => Promise<void>): Promise<StepRun> {
+function watch(
+  inputs: Record<string, string> = {},
+  whileRunning?: () => Promise<void>,
+  onOutput?: (line: OutputLine) => void,
+): Promise<StepRun> {
   const step = runBundledAction({
+    onOutput,
     actionDir,
     node: 'node24',
     inputs: {
@@ -416,18 +421,27 @@ describe('rollout-wait deadlines, over an SSH link that stalls', () => {
     const neverReady = await app.currentRevision();
     await app.setImage(app.images.crash);
     let undoSeenAt = 0;
+    // The link stalls once the action says the undo is done: stalling when the cluster shows the undo
+    // could catch the undo's own answer in flight, a different fault (the undo's deadline, not the watch's).
+    let undoDone: () => void = () => {};
+    const undoReported = new Promise<void>((resolve) => {
+      undoDone = resolve;
+    });
     const main = await watch(
       { ...throughRelay(), 'previous-revision': neverReady.revision, 'rollback-timeout': '10s' },
       async () => {
-        await app.eventually(
-          'the undo to the never-ready revision',
-          async () => app.image(),
-          (image) => image !== app.images.crash,
-          60_000,
-        );
+        const reported = await Promise.race([
+          undoReported.then(() => true),
+          sleep(100_000).then(() => false),
+        ]);
+        if (!reported) throw new Error('the action never logged the undo');
         undoSeenAt = Date.now();
         relay.stall();
         relay.silenceNewConnections();
+        expect(await app.image()).not.toBe(app.images.crash);
+      },
+      (line) => {
+        if (line.text.startsWith('Rolled back deployment/app to revision')) undoDone();
       },
     );
     const afterUndo = Date.now() - undoSeenAt;
