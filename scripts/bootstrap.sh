@@ -49,6 +49,7 @@ fi
 
 bash scripts/install-node24.sh
 bash scripts/install-moto.sh
+bash scripts/fetch-sarif-schema.sh # the SARIF 2.1.0 schema the trivy-scan tests validate against
 
 # The first time on a machine this compiles Kubernetes (about 12 minutes on 2 cores) and Trivy (10 to 25
 # minutes) from source, with progress; afterwards it finds the binaries in the cache and returns at once.

@@ -59559,10 +59559,11 @@ function anySignal(...signals) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  ju: () => (/* binding */ CommandFailedError),
   rZ: () => (/* binding */ ProcessCommandRunner)
 });
 
-// UNUSED EXPORTS: CommandFailedError, CommandNotFoundError, CommandTimeoutError
+// UNUSED EXPORTS: CommandNotFoundError, CommandTimeoutError
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
@@ -59732,6 +59733,7 @@ class ProcessCommandRunner {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  ju: () => (/* reexport */ command/* CommandFailedError */.ju),
   j1: () => (/* reexport */ errors_ConfigurationError),
   rZ: () => (/* reexport */ command/* ProcessCommandRunner */.rZ),
   Ow: () => (/* reexport */ createAwsClientFactory),
@@ -59741,6 +59743,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   q3: () => (/* reexport */ getMultilineInput),
   lI: () => (/* reexport */ getOptionalInput),
   K1: () => (/* reexport */ getRequiredInput),
+  zn: () => (/* reexport */ getSecretInput),
   Os: () => (/* reexport */ log/* group */.Os),
   R_: () => (/* reexport */ heading),
   pq: () => (/* reexport */ log/* info */.pq),
@@ -59754,7 +59757,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   j7: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: AbortedError, CommandFailedError, CommandNotFoundError, CommandTimeoutError, abortedError, anySignal, backoffDelay, code, containsSecret, createStateStore, deadlineSignal, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getIntegerInput, getListInput, getSecretInput, getYamlInput, inputEnvName, isDebug, mainStepRan, markMainStepRan, maskSecret, notice, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, raceAbort, readActionMetadata, readRunContext, remainingMs, retry, runPostStep, runUrl, setOutput, shellCommand, shellQuote, sleepUnlessAborted, throwIfAborted
+// UNUSED EXPORTS: AbortedError, CommandNotFoundError, CommandTimeoutError, abortedError, anySignal, backoffDelay, code, containsSecret, createStateStore, deadlineSignal, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getIntegerInput, getListInput, getYamlInput, inputEnvName, isDebug, mainStepRan, markMainStepRan, maskSecret, notice, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, raceAbort, readActionMetadata, readRunContext, remainingMs, retry, runPostStep, runUrl, setOutput, shellCommand, shellQuote, sleepUnlessAborted, throwIfAborted
 
 // EXTERNAL MODULE: ./actions/lib/src/abortable.ts
 var abortable = __nccwpck_require__(6253);
@@ -59919,14 +59922,14 @@ const maskedValues = new Set();
  * Masks a secret in the runner's logs. Multi-line secrets (private keys) are masked line by line as well,
  * because the runner matches masks against single log lines.
  */
-function mask_maskSecret(value) {
+function maskSecret(value) {
     if (value === '')
         return;
     const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
     for (const part of new Set(parts)) {
         if (part.length < 2)
             continue; // masking one character would blank the whole log
-        core.setSecret(part);
+        lib_core/* setSecret */.Pq(part);
         maskedValues.add(part);
     }
 }
@@ -59981,10 +59984,10 @@ function getOptionalInput(name) {
     return value === '' ? undefined : value;
 }
 function getSecretInput(name, options = {}) {
-    const value = core.getInput(name, { trimWhitespace: false });
+    const value = lib_core/* getInput */.V4(name, { trimWhitespace: false });
     if (value.trim() === '') {
         if (options.required)
-            throw ConfigurationError.missingInput(name);
+            throw errors_ConfigurationError.missingInput(name);
         return undefined;
     }
     maskSecret(value);
@@ -60384,7 +60387,7 @@ const isDebug = () => core.isDebug();
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2391);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1277);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5487);
 
 
 await (0,_lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)('trivy-scan', () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -60394,7 +60397,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1277:
+/***/ 5487:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60615,9 +60618,17 @@ class TrivyCli {
             args.push('--ignore-unfixed');
         if (options.ignoreFile !== undefined)
             args.push('--ignorefile', options.ignoreFile);
+        const credentials = options.registryCredentials;
+        // The password never goes on argv (`ps` shows it) nor in TRIVY_PASSWORD (a child's environment can be
+        // read too): Trivy reads it from stdin. `--username=` keeps a name starting with `-` a value.
+        if (credentials)
+            args.push(`--username=${credentials.username}`, '--password-stdin');
         // `--` ends the options: an image reference can never be read as a flag.
         args.push('--', options.image);
-        await this.runner.run(this.executable, args, { timeoutMs: (options.timeoutSeconds + 60) * 1000 });
+        await this.runner.run(this.executable, args, {
+            timeoutMs: (options.timeoutSeconds + 60) * 1000,
+            ...(credentials ? { stdin: credentials.password } : {}),
+        });
     }
     async convertToSarif(report, output) {
         await this.runner.run(this.executable, ['convert', '--format', 'sarif', '--output', output, '--', report], {
@@ -61724,7 +61735,11 @@ const DEFAULT_IGNORE_FILE = '.trivyignore';
 const VERSION = /^\d+\.\d+\.\d+$/;
 /** An image reference: name[:tag][@digest], no whitespace, never starting with `-`. */
 const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
+/** Trivy reads --username as a comma-separated list (CSV): no commas, quotes, whitespace or controls. */
+const REGISTRY_USERNAME = /^[^,"\s\p{Cc}]+$/u;
 function getInputs() {
+    // First: the password is masked before anything else can print.
+    const registryCredentials = getRegistryCredentials();
     const imageRef = (0,src/* getRequiredInput */.K1)('image-ref', "Pass build-push's image-ref output.");
     if (!IMAGE_REF.test(imageRef)) {
         throw src/* ConfigurationError */.j1.invalidInput('image-ref', imageRef, 'an image reference like registry/repo@sha256:…');
@@ -61747,6 +61762,7 @@ function getInputs() {
         ignoreFile: { path: ignoreFile ?? DEFAULT_IGNORE_FILE, explicit: ignoreFile !== undefined },
         reportDir: (0,src/* getOptionalInput */.lI)('report-dir'),
         timeoutMs: (0,src/* getDurationInput */.l0)('timeout', 10 * 60_000, { minMs: 10_000, maxMs: 6 * 3_600_000 }),
+        registryCredentials,
         trivy: {
             source: (0,src/* getEnumInput */.iv)('trivy-source', ['auto', 'path', 'download'], 'auto'),
             version,
@@ -61759,6 +61775,48 @@ function getInputs() {
             waitMs: (0,src/* getDurationInput */.l0)('ecr-wait', 10 * 60_000, { minMs: 5000, maxMs: 3_600_000 }),
         },
     };
+}
+/** `username` and `password` come together or not at all; the password is masked as soon as it is read. */
+function getRegistryCredentials() {
+    const password = (0,src/* getSecretInput */.zn)('password');
+    const username = (0,src/* getOptionalInput */.lI)('username');
+    if (username === undefined && password === undefined)
+        return undefined;
+    if (username === undefined) {
+        throw new src/* ConfigurationError */.j1("Input 'username' is required when 'password' is set: pass the registry user the password belongs to.");
+    }
+    if (password === undefined) {
+        throw new src/* ConfigurationError */.j1("Input 'password' is required when 'username' is set: pass the registry password or token from a secret.");
+    }
+    if (!REGISTRY_USERNAME.test(username)) {
+        throw src/* ConfigurationError */.j1.invalidInput('username', username, 'a registry user name without commas, quotes or whitespace');
+    }
+    return { username, password };
+}
+
+;// CONCATENATED MODULE: ./actions/trivy-scan/src/registry-refusal.ts
+
+/** The registry part of an image reference as Docker reads it: a first component with `.` or `:`, or localhost. */
+function registryOf(imageRef) {
+    const [first = '', ...rest] = imageRef.split('/');
+    return rest.length > 0 && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io';
+}
+/**
+ * Trivy's failure to pull because the registry answered UNAUTHORIZED, as an error that says so and what
+ * to change; undefined for any other failure. Trivy buries the registry's answer in a list of every image
+ * source it tried (docker, containerd, podman, remote), past the part of stderr a message shows.
+ */
+function registryRefusal(error, imageRef, credentials) {
+    if (!(error instanceof src/* CommandFailedError */.ju))
+        return undefined;
+    const answer = /\bUNAUTHORIZED\b[^;\n]*/.exec(error.result.stderr)?.[0].trim();
+    if (answer === undefined)
+        return undefined;
+    const registry = registryOf(imageRef);
+    const fix = credentials
+        ? `it refused user '${credentials.username}' with the password given: check the inputs 'username' and 'password'`
+        : "it wants credentials: pass them in the inputs 'username' and 'password'";
+    return new src/* ConfigurationError */.j1(`The registry ${registry} answered ${answer} for ${imageRef}: ${fix}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/trivy-scan/src/summary.ts
@@ -61842,6 +61900,7 @@ async function locateTrivy(options, locator) {
 
 
 
+
 const defaultDeps = () => ({
     runner: new src/* ProcessCommandRunner */.rZ(),
     locator: realTrivyLocator,
@@ -61862,13 +61921,18 @@ async function scanWithTrivy(inputs, reportDir, ignoreFile, deps) {
     const reportPath = (0,external_node_path_.join)(reportDir, 'trivy-report.json');
     const sarifPath = (0,external_node_path_.join)(reportDir, 'trivy-report.sarif');
     await (0,src/* group */.Os)(`Scan ${inputs.imageRef}`, async () => {
-        await trivy.scanImage({
+        await trivy
+            .scanImage({
             image: inputs.imageRef,
             output: reportPath,
             cacheDir,
             ignoreUnfixed: inputs.ignoreUnfixed,
             ignoreFile,
             timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
+            registryCredentials: inputs.registryCredentials,
+        })
+            .catch((error) => {
+            throw registryRefusal(error, inputs.imageRef, inputs.registryCredentials) ?? error;
         });
         // SARIF from the same report, not filtered by fail-on: code scanning shows every finding.
         await trivy.convertToSarif(reportPath, sarifPath);
@@ -70805,11 +70869,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -71594,7 +71659,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -6,10 +6,12 @@ import {
   getMultilineInput,
   getOptionalInput,
   getRequiredInput,
+  getSecretInput,
   resolveAwsRegion,
 } from '../../lib/src/index.js';
 import { DEFAULT_DB_REPOSITORIES } from '../../lib/src/trivy/db.js';
 import { DEFAULT_TRIVY_DOWNLOAD_URL, DEFAULT_TRIVY_VERSION } from '../../lib/src/trivy/installer.js';
+import type { RegistryCredentials } from '../../lib/src/trivy/trivy-cli.js';
 import { SEVERITIES } from './findings.js';
 import type { FailOn } from './gate.js';
 
@@ -17,6 +19,8 @@ export const DEFAULT_IGNORE_FILE = '.trivyignore';
 const VERSION = /^\d+\.\d+\.\d+$/;
 /** An image reference: name[:tag][@digest], no whitespace, never starting with `-`. */
 const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
+/** Trivy reads --username as a comma-separated list (CSV): no commas, quotes, whitespace or controls. */
+const REGISTRY_USERNAME = /^[^,"\s\p{Cc}]+$/u;
 
 export type TrivySource = 'auto' | 'path' | 'download';
 
@@ -29,6 +33,8 @@ export interface TrivyScanInputs {
   ignoreFile: { path: string; explicit: boolean };
   reportDir?: string;
   timeoutMs: number;
+  /** For the image's registry, when it asks for them (scanner trivy only). */
+  registryCredentials?: RegistryCredentials;
   trivy: {
     source: TrivySource;
     version: string;
@@ -40,6 +46,8 @@ export interface TrivyScanInputs {
 }
 
 export function getInputs(): TrivyScanInputs {
+  // First: the password is masked before anything else can print.
+  const registryCredentials = getRegistryCredentials();
   const imageRef = getRequiredInput('image-ref', "Pass build-push's image-ref output.");
   if (!IMAGE_REF.test(imageRef)) {
     throw ConfigurationError.invalidInput(
@@ -66,6 +74,7 @@ export function getInputs(): TrivyScanInputs {
     ignoreFile: { path: ignoreFile ?? DEFAULT_IGNORE_FILE, explicit: ignoreFile !== undefined },
     reportDir: getOptionalInput('report-dir'),
     timeoutMs: getDurationInput('timeout', 10 * 60_000, { minMs: 10_000, maxMs: 6 * 3_600_000 }),
+    registryCredentials,
     trivy: {
       source: getEnumInput('trivy-source', ['auto', 'path', 'download'] as const, 'auto'),
       version,
@@ -78,4 +87,29 @@ export function getInputs(): TrivyScanInputs {
       waitMs: getDurationInput('ecr-wait', 10 * 60_000, { minMs: 5000, maxMs: 3_600_000 }),
     },
   };
+}
+
+/** `username` and `password` come together or not at all; the password is masked as soon as it is read. */
+function getRegistryCredentials(): RegistryCredentials | undefined {
+  const password = getSecretInput('password');
+  const username = getOptionalInput('username');
+  if (username === undefined && password === undefined) return undefined;
+  if (username === undefined) {
+    throw new ConfigurationError(
+      "Input 'username' is required when 'password' is set: pass the registry user the password belongs to.",
+    );
+  }
+  if (password === undefined) {
+    throw new ConfigurationError(
+      "Input 'password' is required when 'username' is set: pass the registry password or token from a secret.",
+    );
+  }
+  if (!REGISTRY_USERNAME.test(username)) {
+    throw ConfigurationError.invalidInput(
+      'username',
+      username,
+      'a registry user name without commas, quotes or whitespace',
+    );
+  }
+  return { username, password };
 }

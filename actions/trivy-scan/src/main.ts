@@ -22,6 +22,7 @@ import { type Finding, findingsFromTrivyReport } from './findings.js';
 import { applyGate } from './gate.js';
 import { loadIgnoreFile } from './ignore-file.js';
 import { getInputs, type TrivyScanInputs } from './inputs.js';
+import { registryRefusal } from './registry-refusal.js';
 import { scanSummary } from './summary.js';
 import { locateTrivy, realTrivyLocator, type TrivyLocator } from './trivy-executable.js';
 import { activeIgnoredIds } from './trivyignore.js';
@@ -70,14 +71,19 @@ async function scanWithTrivy(
   const reportPath = join(reportDir, 'trivy-report.json');
   const sarifPath = join(reportDir, 'trivy-report.sarif');
   await group(`Scan ${inputs.imageRef}`, async () => {
-    await trivy.scanImage({
-      image: inputs.imageRef,
-      output: reportPath,
-      cacheDir,
-      ignoreUnfixed: inputs.ignoreUnfixed,
-      ignoreFile,
-      timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
-    });
+    await trivy
+      .scanImage({
+        image: inputs.imageRef,
+        output: reportPath,
+        cacheDir,
+        ignoreUnfixed: inputs.ignoreUnfixed,
+        ignoreFile,
+        timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
+        registryCredentials: inputs.registryCredentials,
+      })
+      .catch((error: unknown) => {
+        throw registryRefusal(error, inputs.imageRef, inputs.registryCredentials) ?? error;
+      });
     // SARIF from the same report, not filtered by fail-on: code scanning shows every finding.
     await trivy.convertToSarif(reportPath, sarifPath);
   });

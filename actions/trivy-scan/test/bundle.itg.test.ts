@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DockerEngine } from '../../../sandbox/src/docker-engine.js';
+import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
+import { run } from '../../../sandbox/src/exec.js';
+import type { RegistryCredentials } from '../../../sandbox/src/registry.js';
 import { buildImageWithNpmPackages, knownVulnerablePackages } from '../../../sandbox/src/scan-images.js';
 import { removeImagesLabelled, useSandbox } from '../../../sandbox/src/testing.js';
 import {
@@ -24,6 +26,7 @@ import {
   trivyCacheDir,
 } from '../../../sandbox/src/trivy.js';
 import { runBundledAction } from '../../../test/harness/run-bundle.js';
+import { loadSarifValidator, type SarifValidator } from './sarif-schema.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,7 +35,9 @@ const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
  * sandbox/trivy first on PATH (`trivy-source: path`; on GitHub's runners the action installs the pinned,
  * checksum-verified release instead) and the DB made here in its cache dir. That DB's metadata says it is
  * fresh, so the action downloads nothing. The images are built in the sandbox's Docker engine, which
- * Trivy reads through DOCKER_HOST.
+ * Trivy reads through DOCKER_HOST; one is pushed to the sandbox's password-protected registry and taken
+ * out of the engine, so that Trivy can only read it from the registry, as the pipeline has it scan. Every
+ * SARIF file the action writes is checked against the OASIS SARIF 2.1.0 schema.
  */
 describe('the trivy-scan bundle with the Trivy built here', () => {
   let engine: DockerEngine;
@@ -42,10 +47,18 @@ describe('the trivy-scan bundle with the Trivy built here', () => {
   let binDir: string;
   let vulnerable: string;
   let clean: string;
+  let registry: RegistryCredentials & { url: string };
+  /** The vulnerable image by digest, in the registry only. */
+  let inRegistry: string;
+  let sarifErrors: SarifValidator;
   const label = `k8s-ship.test=trivy-scan-${process.pid}`;
 
   beforeAll(async () => {
-    ({ docker: engine } = await useSandbox(['docker']));
+    sarifErrors = loadSarifValidator();
+    const sandbox = await useSandbox(['docker', 'registry']);
+    engine = sandbox.docker;
+    const credentials = readFileSync(sandbox.registry.credentialsFile, 'utf8');
+    registry = { ...(JSON.parse(credentials) as RegistryCredentials), url: sandbox.registry.url };
     tools = await ensureTrivy();
     db = await ensureTrivyDb();
     root = mkdtempSync(join(tmpdir(), 'trivy-scan-bundle-'));
@@ -64,12 +77,58 @@ describe('the trivy-scan bundle with the Trivy built here', () => {
       label,
       [],
     );
+    inRegistry = await pushThenRemoveFromEngine(vulnerable, `${registry.registry}/trivy-scan-itg/vulnerable`);
   }, 3_600_000);
 
   afterAll(async () => {
+    if (inRegistry) await deleteFromRegistry(inRegistry);
     if (engine) await removeImagesLabelled(engine, label);
     if (root) rmSync(root, { recursive: true, force: true });
   });
+
+  /**
+   * Pushes `image` to the registry as `repository` and returns it by digest, after removing every name
+   * of it in that repository from the engine (the image stays in the engine under its first name only).
+   */
+  async function pushThenRemoveFromEngine(image: string, repository: string): Promise<string> {
+    const env = { ...dockerEnv(engine), DOCKER_CONFIG: join(root, 'docker-config') };
+    const tag = `${repository}:${process.pid}`;
+    await run('docker', ['login', '--username', registry.username, '--password-stdin', registry.registry], {
+      env,
+      input: registry.password,
+    });
+    await run('docker', ['tag', image, tag], { env });
+    await run('docker', ['push', '--quiet', tag], { env, timeoutMs: 180_000 });
+    const inspected = await run('docker', ['image', 'inspect', '--format', '{{json .RepoDigests}}', tag], {
+      env,
+    });
+    const byDigest = (JSON.parse(inspected.stdout) as string[]).find((ref) =>
+      ref.startsWith(`${repository}@`),
+    );
+    if (!byDigest) throw new Error(`docker push left no digest of ${tag}: ${inspected.stdout}`);
+    await run('docker', ['logout', registry.registry], { env });
+    const inEngine = () =>
+      run('docker', ['image', 'inspect', byDigest], { env }).then(
+        () => true,
+        () => false,
+      );
+    // Removing the repository's last tag drops its digest reference too on this engine; if not, drop it.
+    await run('docker', ['image', 'rm', tag], { env });
+    if (await inEngine()) await run('docker', ['image', 'rm', byDigest], { env });
+    if (await inEngine()) throw new Error(`${byDigest} is still in the engine after docker image rm`);
+    return byDigest;
+  }
+
+  /** Deletes the pushed manifest again (the registry allows deletes), leaving the registry as found. */
+  async function deleteFromRegistry(byDigest: string): Promise<void> {
+    const [, repository, digest] = /^[^/]+\/(.+)@(sha256:[0-9a-f]{64})$/.exec(byDigest) ?? [];
+    const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+    const answer = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Basic ${auth}` },
+    });
+    if (answer.status !== 202) throw new Error(`deleting ${byDigest} answered HTTP ${answer.status}`);
+  }
 
   /** One run of the action; `cache: 'db'` gives it a cache dir holding the local DB, `'empty'` none. */
   async function scan(
@@ -115,6 +174,7 @@ describe('the trivy-scan bundle with the Trivy built here', () => {
     const report = JSON.parse(readFileSync(main.outputs['report-path'] as string, 'utf8'));
     expect(report).toMatchObject({ SchemaVersion: 2, ArtifactName: vulnerable });
     const sarif = JSON.parse(readFileSync(main.outputs['sarif-path'] as string, 'utf8'));
+    expect(sarifErrors(sarif)).toEqual([]);
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].tool.driver.name).toBe('Trivy');
     expect(sarif.runs[0].results).toHaveLength(7); // full SARIF: the LOW findings too
@@ -130,6 +190,61 @@ describe('the trivy-scan bundle with the Trivy built here', () => {
     expect(main.exitCode).toBe(0);
     expect(main.outputs).toMatchObject({ critical: '0', high: '0', low: '4', total: '4', passed: 'true' });
     expect(main.summary).toContain('Passed: no finding at or above HIGH.');
+    const sarif = JSON.parse(readFileSync(main.outputs['sarif-path'] as string, 'utf8'));
+    expect(sarifErrors(sarif)).toEqual([]);
+  });
+
+  test('an image only in the password-protected registry, by digest: scanned with username and password', async () => {
+    const { main } = await scan('registry', {
+      'image-ref': inRegistry,
+      username: registry.username,
+      password: registry.password,
+      'fail-on': 'NONE',
+    });
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs).toMatchObject({ critical: '2', high: '1', low: '4', total: '7', passed: 'true' });
+    const report = JSON.parse(readFileSync(main.outputs['report-path'] as string, 'utf8'));
+    expect(report).toMatchObject({ SchemaVersion: 2, ArtifactName: inRegistry });
+    const sarif = JSON.parse(readFileSync(main.outputs['sarif-path'] as string, 'utf8'));
+    expect(sarifErrors(sarif)).toEqual([]);
+    expect(sarif.runs[0].results).toHaveLength(7);
+    // The runner was told to mask the password, and nothing but that command ever printed it.
+    expect(main.masks).toContain(registry.password);
+    expect(main.visibleLog).not.toContain(registry.password);
+    const printed = `${main.stdout}\n${main.stderr}`.split('\n').filter((l) => l.includes(registry.password));
+    for (const line of printed) expect(line).toMatch(/^::add-mask::/);
+  });
+
+  test('the same image without credentials: the step fails saying the registry answered UNAUTHORIZED', async () => {
+    const { main, reports } = await scan('registry-anonymous', { 'image-ref': inRegistry });
+    expect(main.exitCode).toBe(1);
+    expect(main.errors).toEqual([
+      `The registry ${registry.registry} answered UNAUTHORIZED: authentication required for ${inRegistry}: it wants credentials: pass them in the inputs 'username' and 'password'.`,
+    ]);
+    expect(reports).toEqual([]);
+    expect(main.outputs).toEqual({});
+  });
+
+  test('a wrong password: the step fails saying the registry refused that user', async () => {
+    const { main } = await scan('registry-wrong', {
+      'image-ref': inRegistry,
+      username: registry.username,
+      password: 'not-the-password',
+    });
+    expect(main.exitCode).toBe(1);
+    expect(main.errors).toEqual([
+      `The registry ${registry.registry} answered UNAUTHORIZED: authentication required for ${inRegistry}: it refused user '${registry.username}' with the password given: check the inputs 'username' and 'password'.`,
+    ]);
+    expect(main.outputs).toEqual({});
+  });
+
+  test('a password without a username fails naming the input, before Trivy runs', async () => {
+    const { main } = await scan('registry-half', { 'image-ref': inRegistry, password: registry.password });
+    expect(main.exitCode).toBe(1);
+    expect(main.errors).toEqual([
+      "Input 'username' is required when 'password' is set: pass the registry user the password belongs to.",
+    ]);
+    expect(main.visibleLog).not.toContain(registry.password);
   });
 
   test('ignore-unfixed reaches Trivy: the advisories without a fix leave report and counts', async () => {

@@ -9,6 +9,13 @@ export interface ImageScanOptions {
   /** A .trivyignore to pass on; absent when there is none. */
   ignoreFile?: string;
   timeoutSeconds: number;
+  /** Basic-auth credentials for the image's registry; the password goes to Trivy on stdin only. */
+  registryCredentials?: RegistryCredentials;
+}
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
 }
 
 /** The one way actions use Trivy. Tests of the action's logic use a fake; integration tests the real Trivy. */
@@ -61,9 +68,16 @@ export class TrivyCli implements Trivy {
     ];
     if (options.ignoreUnfixed) args.push('--ignore-unfixed');
     if (options.ignoreFile !== undefined) args.push('--ignorefile', options.ignoreFile);
+    const credentials = options.registryCredentials;
+    // The password never goes on argv (`ps` shows it) nor in TRIVY_PASSWORD (a child's environment can be
+    // read too): Trivy reads it from stdin. `--username=` keeps a name starting with `-` a value.
+    if (credentials) args.push(`--username=${credentials.username}`, '--password-stdin');
     // `--` ends the options: an image reference can never be read as a flag.
     args.push('--', options.image);
-    await this.runner.run(this.executable, args, { timeoutMs: (options.timeoutSeconds + 60) * 1000 });
+    await this.runner.run(this.executable, args, {
+      timeoutMs: (options.timeoutSeconds + 60) * 1000,
+      ...(credentials ? { stdin: credentials.password } : {}),
+    });
   }
 
   async convertToSarif(report: string, output: string): Promise<void> {
