@@ -21,6 +21,7 @@ export default [
     out: 'actions/build-push/dist/post',
   },
   { name: 'trivy-scan', entry: 'actions/trivy-scan/src/index.ts', out: 'actions/trivy-scan/dist' },
+  { name: 'tag-image', entry: 'actions/tag-image/src/index.ts', out: 'actions/tag-image/dist' },
   {
     name: 'rollout-wait',
     entry: 'actions/rollout-wait/src/index.ts',

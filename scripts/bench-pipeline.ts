@@ -16,7 +16,18 @@ import { sandboxDown } from '../sandbox/src/sandbox.js';
 import { forgetServiceBundle } from '../service/build/bundle.js';
 import { repoRoot } from '../test/harness/paths.js';
 
-const PHASES = ['sandbox', 'bundle', 'base images', 'build', 'push', 'scan', 'deploy', 'rollout', 'check'];
+const PHASES = [
+  'sandbox',
+  'bundle',
+  'base images',
+  'build',
+  'push',
+  'scan',
+  'tag',
+  'deploy',
+  'rollout',
+  'check',
+];
 
 function countFrom(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -96,6 +96,7 @@ describe('pipelinePhases()', () => {
         step('target', 300),
         step('image', 15_000, { summary: '<tr><td>Build time</td><td>11.0 s</td></tr>' }),
         step('scan', 1600),
+        step('tag', 200),
         step('deploy', 2500),
         step('rollout', 5600),
         step('post deploy', 700),
@@ -108,6 +109,7 @@ describe('pipelinePhases()', () => {
       ['build', 11_000],
       ['push', 4000],
       ['scan', 1600],
+      ['tag', 200],
       ['deploy', 2500],
       ['rollout', 5600],
       ['cleanup', 900],
@@ -115,7 +117,10 @@ describe('pipelinePhases()', () => {
     expect(phases.find((phase) => phase.label === 'scan')?.detail).toMatch(
       /^Trivy, offline on the local DB: /,
     );
-    expect(buildToReadyMs(phases)).toBe(300 + 11_000 + 4000 + 1600 + 2500 + 5600);
+    expect(phases.find((phase) => phase.label === 'tag')?.detail).toMatch(
+      /^\d+ tag\(s\) put on the scanned digest, after the gate passed$/,
+    );
+    expect(buildToReadyMs(phases)).toBe(300 + 11_000 + 4000 + 1600 + 200 + 2500 + 5600);
   });
 
   it('keeps build and push together, with the error, when the image step failed', () => {

@@ -202,6 +202,7 @@ describe('k8s-ship pipeline on the sandbox', () => {
       'deployment-start',
       'image',
       'scan',
+      'tag',
       'deploy',
       'rollout',
       'deployment-finish',

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteManifest } from '../../actions/build-push/test/registry-api.js';
+import { deleteManifest, readManifest } from '../../actions/build-push/test/registry-api.js';
 import { bringUpSandbox, type SandboxReady } from '../../cli/src/demo/sandbox-setup.js';
 import { type Shipment, shipOnSandbox } from '../../cli/src/demo/ship.js';
 import { ensureNodeBaseImage } from '../../sandbox/src/base-image.js';
@@ -95,6 +95,27 @@ export class E2eSandbox {
     return shipment;
   }
 
+  private get registry() {
+    const { url, username } = this.ready.endpoints.registry;
+    return { url, username, password: this.ready.registryPassword };
+  }
+
+  /** The digest the run's repository serves for a tag or digest, read through the registry API. */
+  async registryDigest(reference: string): Promise<string | undefined> {
+    return (await readManifest(this.registry, this.repository, reference))?.digest;
+  }
+
+  /** Every tag of the run's repository, read through the registry API. */
+  async registryTags(): Promise<string[]> {
+    const { url, username, password } = this.registry;
+    const response = await fetch(`${url}/v2/${this.repository}/tags/list?n=1000`, {
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+    });
+    if (response.status === 404) return [];
+    if (!response.ok) throw new Error(`tags of ${this.repository}: HTTP ${response.status}`);
+    return ((await response.json()) as { tags?: string[] | null }).tags ?? [];
+  }
+
   /** Removes the namespaces, images, registry manifests and files this run created. */
   async cleanup(): Promise<void> {
     const problems: string[] = [];
@@ -102,10 +123,7 @@ export class E2eSandbox {
       problems.push(`namespaces: ${error.message}`);
     });
     await removeImagesLabelled({ host: this.dockerHost }, this.imageLabel);
-    const { url, username } = this.ready.endpoints.registry;
-    for (const digest of this.digests) {
-      await deleteManifest({ url, username, password: this.ready.registryPassword }, this.repository, digest);
-    }
+    for (const digest of this.digests) await deleteManifest(this.registry, this.repository, digest);
     for (const folder of [...this.runFolders, this.workDir]) rmSync(folder, { recursive: true, force: true });
     if (problems.length > 0) throw new Error(`cleanup: ${problems.join('; ')}`);
   }

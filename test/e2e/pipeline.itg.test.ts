@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { escapeHtml } from '../../actions/lib/src/summary.js';
 import type { Shipment } from '../../cli/src/demo/ship.js';
+import { buildImageWithNpmPackages } from '../../sandbox/src/scan-images.js';
 import { type LoadReport, startSteadyLoad } from '../../sandbox/test/steady-load.js';
 import { BROKEN_RUNTIME_ERROR, buildBrokenRuntime } from './broken-runtime.js';
 import { E2eSandbox } from './e2e-sandbox.js';
@@ -188,6 +189,56 @@ describe('the pipeline end to end on the sandbox', () => {
       const names = (objects: KubeObject[]) => objects.map((object) => object.metadata.name).sort();
       expect(names(await sandbox.kubectl.list(namespace(), 'replicasets'))).toEqual(names(replicaSets));
     });
+
+    test('the image that passed the gate got every tag, all naming its one digest', async () => {
+      expect(shipment.exitCode, explain(shipment)).toBe(0);
+      const references = shipment.outputs.tags?.split('\n').filter(Boolean) ?? [];
+      expect(references.length, shipment.outputs.tags).toBeGreaterThanOrEqual(2);
+      for (const reference of references) {
+        expect(
+          reference.startsWith(`${sandbox.ready.endpoints.registry.address}/${sandbox.repository}:`),
+        ).toBe(true);
+        const tag = reference.slice(reference.lastIndexOf(':') + 1);
+        expect(await sandbox.registryDigest(tag), reference).toBe(shipment.outputs.digest);
+      }
+    });
+
+    test('an image with a critical advisory fails the gate: no tag names it, prod is untouched, the summary names the CVE', async () => {
+      expect(shipment.exitCode, 'needs the good prod deploy above').toBe(0);
+      const before = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
+      // The service's own Dockerfile and bundle on a runtime that carries lodash 4.17.11 (CVE-2019-10744,
+      // CRITICAL in the local DB): the same commit, so the same tag names as the good image.
+      const runtime = await buildImageWithNpmPackages(
+        { host: sandbox.dockerHost },
+        `k8s-ship-e2e/lodash-runtime:${process.pid}`,
+        sandbox.imageLabel,
+        [{ name: 'lodash', version: '4.17.11' }],
+      );
+      const bad = await sandbox.ship({ branch: 'main', runtimeImage: runtime });
+
+      expect(bad.exitCode, explain(bad)).toBe(1);
+      expect(bad.outputs['scan-passed']).toBe('false');
+      expect(bad.outputs.tags ?? '').toBe('');
+      const scanned = bad.outputs.digest as string;
+      expect(scanned).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(scanned).not.toBe(shipment.outputs.digest);
+      // The scanned image is in the registry by its digest only; every tag still names the good image.
+      expect(await sandbox.registryDigest(scanned)).toBe(scanned);
+      const tags = await sandbox.registryTags();
+      expect(tags.length).toBeGreaterThanOrEqual(2);
+      for (const tag of tags) expect(await sandbox.registryDigest(tag), tag).toBe(shipment.outputs.digest);
+
+      const after = await sandbox.kubectl.deployment(namespace(), DEPLOYMENT);
+      expect(after.metadata.generation).toBe(before.metadata.generation);
+      expect(after.spec.template.spec.containers[0]?.image).toBe(shipment.outputs['image-ref']);
+
+      expect(bad.jobSummaryFile, bad.log).toBeDefined();
+      const summary = readFileSync(bad.jobSummaryFile as string, 'utf8');
+      expect(summary).toContain('CVE-2019-10744');
+      expect(summary).toMatch(
+        /<td>lodash<\/td>\s*<td>4\.17\.11<\/td>\s*<td>4\.17\.12<\/td>\s*<td>CRITICAL<\/td>/,
+      );
+    }, 300_000);
   });
 
   describe('a manual run (workflow_dispatch) choosing stage from a feature branch, then a bad image', () => {

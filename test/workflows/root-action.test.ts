@@ -36,6 +36,7 @@ describe('the root composite action', () => {
       './actions/deployment-status',
       './actions/build-push',
       './actions/trivy-scan',
+      './actions/tag-image',
       './actions/ssh-set-image',
       './actions/rollout-wait',
       './actions/deployment-status',
@@ -56,6 +57,18 @@ describe('the root composite action', () => {
         result: `\${{ steps.rollout.outputs.result }}`,
       },
     });
+  });
+
+  it('pushes by digest, scans that digest, tags it only after the scan, and deploys it by digest', () => {
+    const byId = new Map(steps.map((step) => [step.id, step]));
+    expect(byId.get('image')?.with['push-by-digest']).toBe('true');
+    expect(byId.get('scan')?.with['image-ref']).toBe(`\${{ steps.image.outputs.image-ref }}`);
+    expect(byId.get('tag')?.with).toMatchObject({
+      image: `\${{ steps.image.outputs.image-ref }}`,
+      tags: `\${{ steps.image.outputs.tags }}`,
+    });
+    expect(byId.get('deploy')?.with.image).toBe(`\${{ steps.tag.outputs.image-ref }}`);
+    expect(root.outputs.tags?.value).toBe(`\${{ steps.tag.outputs.tags }}`);
   });
 
   it('passes only inputs the step declares, and gives every required one', () => {

@@ -56222,8 +56222,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7169);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1658);
+/* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2762);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9904);
 
 
 await (0,_lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)('build-push', () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -56233,7 +56233,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1658:
+/***/ 9904:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56304,6 +56304,9 @@ class DockerCli {
     async push(ref) {
         await this.run(['push', ref], { timeoutMs: this.timeouts.pushMs });
     }
+    async save(ref, file) {
+        await this.run(['save', '--output', file, ref], { timeoutMs: this.timeouts.pushMs });
+    }
     async imageSize(imageId) {
         const { stdout } = await this.run(['image', 'inspect', '--format', '{{.Size}}', imageId], {
             timeoutMs: this.timeouts.otherMs,
@@ -56320,6 +56323,169 @@ function isTransientDockerError(error) {
     if (/unauthorized|denied|forbidden|invalid username|manifest invalid|tag invalid|immutable/i.test(text))
         return false;
     return /timeout|timed out|connection reset|connection refused|EOF|i\/o timeout|TLS handshake|50[234]|too many requests|429|temporar/i.test(text);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./actions/lib/src/docker/layer-digest-cache.ts
+/**
+ * Remembers, for each image layer pushed by digest, the digest and size of the gzip blob it became, keyed
+ * by its diff ID (the sha256 of the uncompressed layer). With it, a layer the registry already holds is
+ * neither compressed nor read again: the manifest only needs the blob's digest and size.
+ *
+ * Why an entry cannot ship a broken image:
+ * - Both sides are content hashes, so a correct entry never goes stale: the gzip of that layer had that
+ *   digest once and the blob of that digest is those bytes for ever. What changes is only whether the
+ *   registry holds it, so the caller uses an entry only after the registry says it has the blob.
+ * - An entry is only ever written from a compression just done, whose input was checked against the diff
+ *   ID the image config lists, and whose output digest is what was uploaded (the registry checks it).
+ * - What remains is a file that is wrong on disk (damaged, edited, another tool's): each entry carries the
+ *   uncompressed size, checked against the layer in hand, and a checksum binding diff ID, sizes and digest,
+ *   so a value moved to another key or changed by hand is dropped. Checking the blob itself would mean
+ *   downloading and unpacking it, which costs about what compressing again costs; a deliberately forged
+ *   entry (checksum recomputed) is therefore not caught here, and is caught at pull time: docker and
+ *   containerd compare each pulled layer with the config's diff IDs and refuse the image.
+ */
+
+
+
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A few thousand layers: a few hundred KB of JSON, more than a runner's images ever share. */
+const MAX_ENTRIES = 4000;
+/** `$XDG_CACHE_HOME/k8s-ship/layer-digests.json`, else `~/.cache/k8s-ship/layer-digests.json`. */
+function layerDigestCachePath(env = process.env, home = (0,external_node_os_.homedir)()) {
+    const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : (0,external_node_path_.join)(home, '.cache');
+    return (0,external_node_path_.join)(base, 'k8s-ship', 'layer-digests.json');
+}
+/** The checksum an entry carries: it ties the blob to this layer and to nothing else. */
+function layerEntryCheck(diffId, layerSize, blob) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`k8s-ship layer ${diffId} ${layerSize} ${blob.digest} ${blob.size}`)
+        .digest('hex');
+}
+function validEntry(diffId, value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const entry = value;
+    return (DIGEST.test(diffId) &&
+        typeof entry.digest === 'string' &&
+        DIGEST.test(entry.digest) &&
+        Number.isSafeInteger(entry.size) &&
+        Number.isSafeInteger(entry.layerSize) &&
+        typeof entry.usedAt === 'number' &&
+        entry.check === layerEntryCheck(diffId, entry.layerSize, entry));
+}
+function readEntries(path) {
+    const entries = new Map();
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return { entries, dropped: 0 };
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return { entries, dropped: 1 };
+    }
+    let dropped = 0;
+    if (parsed.version !== 1 || typeof parsed.layers !== 'object' || parsed.layers === null)
+        return { entries, dropped: 1 };
+    for (const [diffId, entry] of Object.entries(parsed.layers)) {
+        if (validEntry(diffId, entry))
+            entries.set(diffId, entry);
+        else
+            dropped++;
+    }
+    return { entries, dropped };
+}
+class LayerDigestCache {
+    path;
+    entries;
+    dropped;
+    now;
+    changed = new Set();
+    constructor(path, entries, 
+    /** Entries of the file that failed their checks and were left out. */
+    dropped, now) {
+        this.path = path;
+        this.entries = entries;
+        this.dropped = dropped;
+        this.now = now;
+    }
+    /** The file's entries; a missing or unreadable file is an empty cache, never an error. */
+    static load(path, now = Date.now) {
+        const { entries, dropped } = readEntries(path);
+        return new LayerDigestCache(path, entries, dropped, now);
+    }
+    get size() {
+        return this.entries.size;
+    }
+    /** The blob a layer of this diff ID and uncompressed size became, if known and consistent. */
+    get(diffId, layerSize) {
+        const entry = this.entries.get(diffId);
+        if (entry === undefined || entry.layerSize !== layerSize)
+            return undefined;
+        return { digest: entry.digest, size: entry.size };
+    }
+    /** Marks an entry as used just now, so that it outlives unused ones when the file is full. */
+    touch(diffId) {
+        const entry = this.entries.get(diffId);
+        if (entry === undefined)
+            return;
+        entry.usedAt = this.now();
+        this.changed.add(diffId);
+    }
+    set(diffId, layerSize, blob) {
+        if (!DIGEST.test(diffId) || !DIGEST.test(blob.digest))
+            throw new Error(`not a sha256 digest: ${diffId} → ${blob.digest}`);
+        this.entries.set(diffId, {
+            digest: blob.digest,
+            size: blob.size,
+            layerSize,
+            check: layerEntryCheck(diffId, layerSize, blob),
+            usedAt: this.now(),
+        });
+        this.changed.add(diffId);
+    }
+    /** Forgets an entry the caller found wrong. */
+    delete(diffId) {
+        if (this.entries.delete(diffId))
+            this.changed.add(diffId);
+    }
+    /**
+     * Writes the file atomically (a temporary file in the same folder, then a rename), merged with what other
+     * jobs on this runner wrote since it was read: this instance's changes win, the rest is kept.
+     */
+    save() {
+        if (this.changed.size === 0)
+            return;
+        const merged = readEntries(this.path).entries;
+        for (const diffId of this.changed) {
+            const entry = this.entries.get(diffId);
+            if (entry === undefined)
+                merged.delete(diffId);
+            else
+                merged.set(diffId, entry);
+        }
+        const kept = [...merged].sort(([, a], [, b]) => b.usedAt - a.usedAt).slice(0, MAX_ENTRIES);
+        const file = { version: 1, layers: Object.fromEntries(kept) };
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
+        const temporary = `${this.path}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+        try {
+            (0,external_node_fs_.writeFileSync)(temporary, `${JSON.stringify(file, null, 1)}\n`, { mode: 0o644 });
+            (0,external_node_fs_.renameSync)(temporary, this.path);
+        }
+        catch (error) {
+            (0,external_node_fs_.rmSync)(temporary, { force: true });
+            throw error;
+        }
+        this.changed.clear();
+    }
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/image-ref.ts
@@ -56367,14 +56533,93 @@ function registryApiBase(registry) {
         return 'https://registry-1.docker.io';
     return `${isLoopbackRegistry(registry) ? 'http' : 'https'}://${registry}`;
 }
+/*
+ * The grammar of an image reference, `[registry/]repository[:tag][@sha256:digest]`: the one place it is
+ * written. build-push writes references with the functions above; ssh-set-image and k8s/ read them here.
+ */
+/** The longest Docker tag. */
+const DOCKER_TAG_MAX_LENGTH = 128;
+/** A Docker tag: at most 128 characters of [A-Za-z0-9_.-], not starting with `.` or `-`. */
+const DOCKER_TAG = new RegExp(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,${DOCKER_TAG_MAX_LENGTH - 1}}$`);
+/** A content digest as a registry computes it: `sha256:` and 64 lower-case hex digits. */
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** What a pinned reference looks like, for error messages. */
+const PINNED_IMAGE_EXPECTED = 'REPOSITORY:TAG or REPOSITORY@sha256:DIGEST with a tag other than latest';
+/** A reference outside the grammar, or not pinned; `reason` says which part is wrong. */
+class InvalidImageReferenceError extends Error {
+    reference;
+    reason;
+    constructor(reference, reason, what = 'image') {
+        super(`Invalid ${what} '${reference}': ${reason}; expected ${PINNED_IMAGE_EXPECTED}.`);
+        this.reference = reference;
+        this.reason = reason;
+        this.name = 'InvalidImageReferenceError';
+    }
+}
+/**
+ * Splits at the `@` of the digest and the `:` of the tag (the one after the last `/`: not a registry port),
+ * checking nothing; `extra` holds what follows a second `@`.
+ */
+function splitImageReference(reference) {
+    const [nameAndTag = '', digest, ...extra] = reference.split('@');
+    const lastSlash = nameAndTag.lastIndexOf('/');
+    const colon = nameAndTag.indexOf(':', lastSlash + 1);
+    return {
+        name: colon === -1 ? nameAndTag : nameAndTag.slice(0, colon),
+        ...(colon !== -1 && { tag: nameAndTag.slice(colon + 1) }),
+        ...(digest !== undefined && { digest }),
+        ...(extra.length > 0 && { extra: extra.join('@') }),
+    };
+}
+/**
+ * `registry/repository` or `repository`. As docker reads a name, its first part is a registry when it has a
+ * `.` or a `:` or is `localhost`; otherwise the whole name is a repository (on Docker Hub).
+ */
+function isValidImageName(name) {
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost')) {
+        return isValidRegistryHost(first) && isValidRepositoryName(name.slice(slash + 1));
+    }
+    return isValidRepositoryName(name);
+}
+/**
+ * Parses `name:tag`, `name@sha256:…` or both, and requires it pinned: no tag at all means `latest` to the
+ * container runtime, and `latest` moves under a running Deployment, so both are refused. `what` names the
+ * value in the error (InvalidImageReferenceError).
+ */
+function parseImageReference(reference, what = 'image') {
+    const fail = (reason) => new InvalidImageReferenceError(reference, reason, what);
+    const { name, tag, digest, extra } = splitImageReference(reference);
+    if (extra !== undefined)
+        throw fail('more than one @');
+    if (digest !== undefined && !SHA256_DIGEST.test(digest))
+        throw fail(`digest '${digest}' is not sha256 and 64 hex digits`);
+    if (!isValidImageName(name))
+        throw fail(`repository '${name}' is not a valid lowercase image name`);
+    if (tag !== undefined && !DOCKER_TAG.test(tag))
+        throw fail(`tag '${tag}' is not a valid Docker tag`);
+    if (tag === 'latest')
+        throw fail('the tag latest is not pinned');
+    if (tag === undefined && digest === undefined)
+        throw fail('it has neither tag nor digest');
+    return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** True for `…@sha256:…`: the bytes are fixed, whatever happens to the tag. */
+function isPinnedByDigest(reference) {
+    const { digest, extra } = splitImageReference(reference);
+    return digest !== undefined && extra === undefined && SHA256_DIGEST.test(digest);
+}
 
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/registry-client.ts
 /**
- * Reads manifests over the registry HTTP API (OCI distribution spec), so that the digest the action
- * reports is the one the registry serves, not one computed or guessed locally. Handles both ways
- * registries ask for credentials: Basic (ECR, docker-registry with htpasswd) and Bearer tokens (Docker Hub,
- * GHCR).
+ * Reads and writes over the registry HTTP API (OCI distribution spec): the digest the actions report is the
+ * one the registry serves, not one computed or guessed locally, and a manifest is put under a tag byte for
+ * byte, so the tag names exactly the digest that was scanned. Handles both ways registries ask for
+ * credentials: Basic (ECR, docker-registry with htpasswd) and Bearer tokens (Docker Hub, GHCR), keeping one
+ * token per repository and access so that a push asks the token service once, not once per request.
  */
+
 
 /** Every manifest type a push can produce; without them a registry may convert or refuse. */
 const MANIFEST_MEDIA_TYPES = [
@@ -56385,11 +56630,49 @@ const MANIFEST_MEDIA_TYPES = [
 ];
 class RegistryApiError extends Error {
     status;
-    constructor(message, status) {
-        super(message);
+    /** The registry's own error code, when it gave one. */
+    code;
+    constructor(message, status, details = {}) {
+        super(message, details.cause === undefined ? undefined : { cause: details.cause });
         this.status = status;
         this.name = 'RegistryApiError';
+        this.code = details.code;
     }
+}
+const TRANSIENT_NETWORK_CODE = /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_)/;
+/**
+ * Failures worth another try: the registry or token service busy or failing (5xx, 429, 408), or the
+ * network; not a refusal or a missing thing.
+ */
+function isTransientRegistryError(error) {
+    const status = error?.status;
+    if (typeof status === 'number')
+        return status >= 500 || status === 429 || status === 408;
+    const code = error?.cause?.code;
+    return typeof code === 'string' && TRANSIENT_NETWORK_CODE.test(code);
+}
+/** A tag as the distribution spec allows it in a URL. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const registry_client_DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+const isDigest = (reference) => registry_client_DIGEST.test(reference);
+/** `registry/repository:tag` or `registry/repository@sha256:…`, for messages. */
+function describeReference(image, reference) {
+    return `${image.registry}/${image.repository}${isDigest(reference) ? '@' : ':'}${reference}`;
+}
+function checkReference(image, reference) {
+    if (!TAG.test(reference) && !isDigest(reference)) {
+        throw new RegistryApiError(`'${reference}' is neither a tag nor a sha256 digest, so it names nothing in ${image.registry}/${image.repository}`);
+    }
+}
+function checkDigest(image, digest) {
+    if (!isDigest(digest)) {
+        throw new RegistryApiError(`'${digest}' is not a sha256 digest, so it names no blob in ${image.registry}/${image.repository}`);
+    }
+}
+/** The digest of `body` with the algorithm `like` names (sha256 unless it is sha512). */
+function digestOf(body, like = 'sha256:') {
+    const algorithm = like.startsWith('sha512:') ? 'sha512' : 'sha256';
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(body).digest('hex')}`;
 }
 function basicAuth(credentials) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
@@ -56404,25 +56687,61 @@ function parseAuthenticateHeader(header) {
     }
     return { scheme, params };
 }
-/** What the token service or registry said about a refusal, briefly (both answer JSON or text). */
-async function refusalDetail(response) {
+/** What the token service or registry said about a refusal: its JSON `errors`/`details`, or its text. */
+async function refusal(response) {
     const text = (await response.text().catch(() => '')).trim();
-    let detail = text;
+    let said = text;
+    let code;
     try {
         const body = JSON.parse(text);
-        const said = body.errors?.[0]?.message ?? body.details;
-        if (typeof said === 'string')
-            detail = said;
+        const first = body.errors?.[0];
+        if (typeof first?.code === 'string')
+            code = first.code;
+        const message = first?.message ?? body.details;
+        if (typeof message === 'string' && message.trim() !== '')
+            said = message;
+        else if (code !== undefined)
+            said = code;
     }
     catch {
         // Not JSON: the text itself.
     }
-    detail = detail.replace(/\s+/g, ' ').slice(0, 200);
-    return detail === '' ? `HTTP ${response.status}` : `HTTP ${response.status}: ${detail}`;
+    said = said.replace(/\s+/g, ' ').slice(0, 300);
+    return { detail: said === '' ? `HTTP ${response.status}` : `HTTP ${response.status}: ${said}`, code };
+}
+/** `HTTP 503: message`, for the token service's answers. */
+async function refusalDetail(response) {
+    return (await refusal(response)).detail;
+}
+/** A RegistryApiError for an answer the caller did not expect, with the registry's own words. */
+async function unexpected(response, what) {
+    const { detail, code } = await refusal(response);
+    return new RegistryApiError(`${what} answered ${detail}`, response.status, { code });
+}
+/** Lets go of an answer whose body nobody reads, so its connection goes back to the pool. */
+async function discard(response) {
+    await response.body?.cancel().catch(() => undefined);
+}
+/** The actions a `repository:NAME:a,b` scope grants on `repository` (order and spelling as given). */
+function scopeActions(scope, repository) {
+    for (const part of (scope ?? '').split(' ')) {
+        const last = part.lastIndexOf(':');
+        if (part.startsWith('repository:') && part.slice('repository:'.length, last) === repository) {
+            return part
+                .slice(last + 1)
+                .split(',')
+                .filter(Boolean);
+        }
+    }
+    return [];
 }
 class RegistryClient {
     credentials;
     fetchImpl;
+    /** Bearer tokens by `registry/repository`, each with the actions it was asked for. */
+    tokens = new Map();
+    /** Registries that asked for Basic credentials: they are sent with every later request. */
+    basicRegistries = new Set();
     constructor(credentials, fetchImpl = fetch) {
         this.credentials = credentials;
         this.fetchImpl = fetchImpl;
@@ -56430,24 +56749,7 @@ class RegistryClient {
     who() {
         return this.credentials === undefined ? 'anonymous access' : `user '${this.credentials.username}'`;
     }
-    async authorization(challenge, repository) {
-        if (challenge === null)
-            throw new RegistryApiError('the registry answered 401 without a WWW-Authenticate header', 401);
-        const { scheme, params } = parseAuthenticateHeader(challenge);
-        if (scheme === 'basic') {
-            if (this.credentials === undefined)
-                throw new RegistryApiError('the registry asks for credentials and none were given', 401);
-            return { header: basicAuth(this.credentials) };
-        }
-        if (scheme !== 'bearer' || params.realm === undefined) {
-            throw new RegistryApiError(`unsupported authentication challenge from the registry: ${scheme}`, 401);
-        }
-        const url = new URL(params.realm);
-        // The scope the registry asked for, as it spelled it: a token for another scope would not open it.
-        const scope = params.scope ?? `repository:${repository}:pull`;
-        if (params.service !== undefined)
-            url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', scope);
+    async fetchToken(url) {
         const response = await this.fetchImpl(url, {
             headers: this.credentials === undefined ? {} : { authorization: basicAuth(this.credentials) },
         });
@@ -56466,34 +56768,143 @@ class RegistryClient {
         const token = body.token ?? body.access_token;
         if (typeof token !== 'string')
             throw new RegistryApiError(`the token service ${url.origin} returned no token`);
-        return { header: `Bearer ${token}`, scope };
+        return token;
     }
-    /** GET or HEAD on the API with one round of authentication when the registry asks for it. */
-    async request(image, path, method) {
-        const url = `${registryApiBase(image.registry)}/v2/${image.repository}/${path}`;
-        const headers = { accept: MANIFEST_MEDIA_TYPES.join(', ') };
-        let response = await this.fetchImpl(url, { method, headers });
-        if (response.status !== 401)
-            return response;
-        const auth = await this.authorization(response.headers.get('www-authenticate'), image.repository);
-        headers.authorization = auth.header;
-        response = await this.fetchImpl(url, { method, headers });
-        if (response.status === 401 || response.status === 403) {
-            // A HEAD answer has no body: the status and what was asked for are all there is to say.
-            const refused = auth.scope === undefined
-                ? `refused the credentials of ${this.who()} (HTTP ${response.status})`
-                : `refused the token for ${auth.scope} (HTTP ${response.status}): ${this.who()} may not pull ${image.repository}`;
-            throw new RegistryApiError(`the registry ${image.registry} ${refused}`, response.status);
+    /** A token already asked for that opens `needs` on the repository (a push token also pulls). */
+    cachedToken(image, needs) {
+        return this.tokens
+            .get(`${image.registry}/${image.repository}`)
+            ?.find((entry) => needs.every((action) => entry.actions.has(action)))?.authorization;
+    }
+    /** The authorization to send before the registry asks: Basic once it asked for it, else a cached token. */
+    async knownAuthorization(image, needs) {
+        if (this.basicRegistries.has(image.registry) && this.credentials !== undefined)
+            return { header: basicAuth(this.credentials) };
+        return this.cachedToken(image, needs)?.catch(() => undefined);
+    }
+    async authorization(challenge, image, needs, stale) {
+        if (challenge === null)
+            throw new RegistryApiError('the registry answered 401 without a WWW-Authenticate header', 401);
+        const { scheme, params } = parseAuthenticateHeader(challenge);
+        if (scheme === 'basic') {
+            if (this.credentials === undefined)
+                throw new RegistryApiError('the registry asks for credentials and none were given', 401);
+            this.basicRegistries.add(image.registry);
+            return { header: basicAuth(this.credentials) };
         }
+        if (scheme !== 'bearer' || params.realm === undefined) {
+            throw new RegistryApiError(`unsupported authentication challenge from the registry: ${scheme}`, 401);
+        }
+        // The scope as the registry spelled it when it covers what the request needs (a token for another
+        // scope would not open it); else the actions it named and the ones needed, in that order.
+        const asked = scopeActions(params.scope, image.repository);
+        const actions = [...asked, ...needs.filter((action) => !asked.includes(action))];
+        const scope = params.scope !== undefined && actions.length === asked.length
+            ? params.scope
+            : `repository:${image.repository}:${actions.join(',')}`;
+        // A request that ran with the same token meanwhile may have fetched its successor: share it.
+        const cached = this.cachedToken(image, needs);
+        if (cached !== undefined) {
+            const current = await cached.catch(() => undefined);
+            if (current !== undefined && current.header !== stale?.header)
+                return current;
+        }
+        const url = new URL(params.realm);
+        if (params.service !== undefined)
+            url.searchParams.set('service', params.service);
+        url.searchParams.set('scope', scope);
+        const key = `${image.registry}/${image.repository}`;
+        const entry = {
+            actions: new Set(actions),
+            authorization: this.fetchToken(url).then((token) => ({ header: `Bearer ${token}`, scope })),
+        };
+        // The new token replaces the ones whose actions it covers; a failed fetch is forgotten, so that a
+        // later call asks again.
+        const kept = (this.tokens.get(key) ?? []).filter((held) => ![...held.actions].every((action) => entry.actions.has(action)));
+        this.tokens.set(key, [...kept, entry]);
+        entry.authorization.catch(() => {
+            this.tokens.set(key, (this.tokens.get(key) ?? []).filter((held) => held !== entry));
+        });
+        return entry.authorization;
+    }
+    async send(url, options, auth) {
+        const headers = {};
+        if (options.accept !== undefined)
+            headers.accept = options.accept;
+        if (options.contentType !== undefined)
+            headers['content-type'] = options.contentType;
+        if (auth !== undefined)
+            headers.authorization = auth.header;
+        // A view of the Buffer, not a copy: layers can be large. (Buffers live on plain ArrayBuffers.)
+        const body = options.body === undefined
+            ? undefined
+            : new Uint8Array(options.body.buffer, options.body.byteOffset, options.body.byteLength);
+        try {
+            return await this.fetchImpl(url, {
+                method: options.method,
+                headers,
+                body,
+                redirect: options.redirect ?? 'follow',
+            });
+        }
+        catch (error) {
+            const cause = error.cause;
+            const reason = typeof cause?.code === 'string'
+                ? `${cause.code}${typeof cause.message === 'string' ? ` ${cause.message}` : ''}`
+                : error.message;
+            throw new RegistryApiError(`${options.what}: could not reach ${new URL(url).host} (${reason})`, undefined, {
+                cause: cause ?? error,
+            });
+        }
+    }
+    /**
+     * One request on the API (`path` under the repository, or an absolute URL such as an upload's Location),
+     * with the credentials the registry asked for before, and one round of authentication when it asks now.
+     */
+    async request(image, path, options) {
+        const base = registryApiBase(image.registry);
+        const url = typeof path === 'string' ? `${base}/v2/${image.repository}/${path}` : path.href;
+        // Credentials go to the registry's own origin only, never to a host an upload URL points elsewhere.
+        const ownOrigin = new URL(url).origin === new URL(base).origin;
+        const known = ownOrigin ? await this.knownAuthorization(image, options.needs) : undefined;
+        let response = await this.send(url, options, known);
+        if (response.status !== 401 || !ownOrigin)
+            return response;
+        const challenge = response.headers.get('www-authenticate');
+        await discard(response);
+        if (known !== undefined && known.scope === undefined)
+            throw await this.refused(image, options, response, known);
+        const auth = await this.authorization(challenge, image, options.needs, known);
+        response = await this.send(url, options, auth);
+        if (response.status === 401 || response.status === 403)
+            throw await this.refused(image, options, response, auth);
         return response;
+    }
+    async refused(image, options, response, auth) {
+        // A HEAD answer has no body: the status and what was asked for are all there is to say.
+        const { detail, code } = options.method === 'HEAD'
+            ? { detail: `HTTP ${response.status}`, code: undefined }
+            : await refusal(response);
+        const may = options.needs.includes('push') ? 'push to' : 'pull';
+        const refused = auth.scope === undefined
+            ? `refused the credentials of ${this.who()} (${detail})`
+            : `refused the token for ${auth.scope} (${detail}): ${this.who()} may not ${may} ${image.repository}`;
+        return new RegistryApiError(`the registry ${image.registry} ${refused}`, response.status, { code });
     }
     /** The digest of the manifest a tag points at, as the registry reports it; undefined when absent. */
     async manifestDigest(image, tag) {
-        const response = await this.request(image, `manifests/${encodeURIComponent(tag)}`, 'HEAD');
+        checkReference(image, tag);
+        const name = describeReference(image, tag);
+        const response = await this.request(image, `manifests/${tag}`, {
+            method: 'HEAD',
+            needs: ['pull'],
+            accept: MANIFEST_MEDIA_TYPES.join(', '),
+            what: `reading ${name}`,
+        });
         if (response.status === 404)
             return undefined;
         if (!response.ok) {
-            throw new RegistryApiError(`reading ${image.registry}/${image.repository}:${tag} answered ${response.status}`, response.status);
+            throw new RegistryApiError(`reading ${name} answered ${response.status}`, response.status);
         }
         const digest = response.headers.get('docker-content-digest');
         if (digest === null || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
@@ -56501,8 +56912,165 @@ class RegistryClient {
         }
         return digest;
     }
+    /** The manifest a tag or digest names, as raw bytes; undefined when the registry has none. */
+    async manifest(image, reference) {
+        checkReference(image, reference);
+        const name = describeReference(image, reference);
+        const response = await this.request(image, `manifests/${reference}`, {
+            method: 'GET',
+            needs: ['pull'],
+            accept: MANIFEST_MEDIA_TYPES.join(', '),
+            what: `reading the manifest ${name}`,
+        });
+        if (response.status === 404) {
+            await discard(response);
+            return undefined;
+        }
+        if (!response.ok)
+            throw await unexpected(response, `reading the manifest ${name}`);
+        const body = Buffer.from(await response.arrayBuffer());
+        const reported = response.headers.get('docker-content-digest') ?? undefined;
+        // The bytes are what gets tagged later: they must be the ones the digest names, whatever a proxy did.
+        const expected = isDigest(reference) ? reference : reported;
+        const actual = digestOf(body, expected);
+        if (expected !== undefined && actual !== expected) {
+            throw new RegistryApiError(`the registry ${image.registry} served a manifest for ${name} whose digest is ${actual}, ` +
+                `not ${expected}${expected === reported ? ' as it reported' : ''}`);
+        }
+        // The manifest's own mediaType field first: a PUT whose Content-Type differs from it is refused.
+        const mediaType = mediaTypeIn(body) ?? (response.headers.get('content-type')?.split(';')[0]?.trim() || undefined);
+        if (mediaType === undefined) {
+            throw new RegistryApiError(`the registry ${image.registry} served ${name} without a media type`);
+        }
+        return { digest: actual, mediaType, body };
+    }
+    /** PUT a manifest under a tag or digest; returns the digest the registry reports (Docker-Content-Digest). */
+    async putManifest(image, reference, mediaType, body) {
+        checkReference(image, reference);
+        const name = describeReference(image, reference);
+        const what = `putting the manifest ${name}`;
+        const response = await this.request(image, `manifests/${reference}`, {
+            method: 'PUT',
+            needs: ['pull', 'push'],
+            contentType: mediaType,
+            body,
+            what,
+        });
+        if (!response.ok)
+            throw await unexpected(response, what);
+        await discard(response);
+        const digest = response.headers.get('docker-content-digest');
+        // The spec has the registry report it; one that does not stored the bytes as sent.
+        if (digest === null)
+            return digestOf(body);
+        if (!isDigest(digest))
+            throw new RegistryApiError(`${what}: the registry reported '${digest}', which is not a digest`);
+        return digest;
+    }
+    /** Whether the repository holds this blob (HEAD /blobs/<digest>). */
+    async hasBlob(image, digest) {
+        checkDigest(image, digest);
+        const what = `checking blob ${digest} in ${image.registry}/${image.repository}`;
+        const response = await this.request(image, `blobs/${digest}`, {
+            method: 'HEAD',
+            needs: ['pull'],
+            // A registry that serves blobs from storage elsewhere redirects: it has the blob. Following the
+            // redirect would HEAD a URL signed for GET, which the storage refuses.
+            redirect: 'manual',
+            what,
+        });
+        await discard(response);
+        if (response.status === 404)
+            return false;
+        if (response.ok || (response.status >= 300 && response.status < 400))
+            return true;
+        throw new RegistryApiError(`${what} answered HTTP ${response.status}`, response.status);
+    }
+    /** Uploads one blob (POST /blobs/uploads/ then PUT ?digest=, monolithic); the registry checks the digest. */
+    async uploadBlob(image, digest, body) {
+        checkDigest(image, digest);
+        const what = `uploading blob ${digest} to ${image.registry}/${image.repository}`;
+        const started = await this.request(image, 'blobs/uploads/', {
+            method: 'POST',
+            needs: ['pull', 'push'],
+            what,
+        });
+        if (started.status !== 202)
+            throw await unexpected(started, `${what}: starting the upload`);
+        await discard(started);
+        const location = started.headers.get('location');
+        if (location === null)
+            throw new RegistryApiError(`${what}: the registry gave no upload Location`);
+        // Relative or absolute, and it may carry its own query (an upload state): the digest is added to it.
+        const upload = new URL(location, `${registryApiBase(image.registry)}/v2/${image.repository}/blobs/uploads/`);
+        upload.searchParams.append('digest', digest);
+        const put = await this.request(image, upload, {
+            method: 'PUT',
+            needs: ['pull', 'push'],
+            contentType: 'application/octet-stream',
+            body,
+            what,
+        });
+        if (put.status !== 201 && put.status !== 204)
+            throw await unexpected(put, what);
+        await discard(put);
+    }
+    /** The repository's tags (GET /tags/list, following Link pagination); none for a repository it does not know. */
+    async tags(image) {
+        const what = `listing the tags of ${image.registry}/${image.repository}`;
+        const tags = [];
+        const seen = new Set();
+        let next = 'tags/list';
+        for (;;) {
+            const response = await this.request(image, next, {
+                method: 'GET',
+                needs: ['pull'],
+                accept: 'application/json',
+                what,
+            });
+            if (response.status === 404 && tags.length === 0) {
+                await discard(response);
+                return [];
+            }
+            if (!response.ok)
+                throw await unexpected(response, what);
+            const page = (await response.json());
+            if (Array.isArray(page.tags))
+                tags.push(...page.tags.filter((tag) => typeof tag === 'string'));
+            const link = nextLink(response.headers.get('link'));
+            if (link === undefined)
+                return tags;
+            const url = new URL(link, registryApiBase(image.registry));
+            // A registry that links a page it already gave would keep this loop going for ever.
+            if (seen.has(url.href))
+                return tags;
+            seen.add(url.href);
+            next = url;
+        }
+    }
+}
+/** The `mediaType` field a manifest names itself with (Docker v2 and OCI manifests both carry it). */
+function mediaTypeIn(body) {
+    try {
+        const mediaType = JSON.parse(body.toString('utf8')).mediaType;
+        return typeof mediaType === 'string' ? mediaType : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The target of `rel="next"` in a Link header: `</v2/…/tags/list?last=x&n=100>; rel="next"`. */
+function nextLink(header) {
+    for (const part of (header ?? '').split(',')) {
+        const match = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+        if (match && /(^|;)\s*rel="?next"?\s*(;|$)/i.test(match[2]))
+            return match[1];
+    }
+    return undefined;
 }
 
+// EXTERNAL MODULE: ./actions/lib/src/aws.ts
+var aws = __nccwpck_require__(9650);
 ;// CONCATENATED MODULE: ./actions/lib/src/ecr/ecr-registry.ts
 
 function matchesWildcard(filter, tag) {
@@ -56609,8 +57177,65 @@ class EcrRegistry {
     }
 }
 
-// EXTERNAL MODULE: ./actions/lib/src/index.ts + 38 modules
-var src = __nccwpck_require__(7169);
+// EXTERNAL MODULE: ./actions/lib/src/errors.ts
+var errors = __nccwpck_require__(9404);
+// EXTERNAL MODULE: ./actions/lib/src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(4042);
+// EXTERNAL MODULE: ./actions/lib/src/log.ts
+var log = __nccwpck_require__(6153);
+// EXTERNAL MODULE: ./actions/lib/src/mask.ts
+var mask = __nccwpck_require__(6515);
+;// CONCATENATED MODULE: ./actions/lib/src/docker/registry-login.ts
+
+
+
+
+
+
+
+const REGISTRY_ID = /^\d{12}$/;
+/** Reads and checks the login inputs; the password is masked as it is read. */
+function getRegistryLoginInputs() {
+    const registry = (0,inputs/* getRequiredInput */.K1)('registry', "Use 'ecr', 'docker.io' or a registry host such as ghcr.io.");
+    const ecrHost = registry !== 'ecr' && registryKind(registry) === 'ecr';
+    if (registry === 'ecr' || ecrHost) {
+        const registryId = (0,inputs/* getOptionalInput */.lI)('ecr-registry-id');
+        if (registryId !== undefined && !REGISTRY_ID.test(registryId)) {
+            throw errors/* ConfigurationError */.j1.invalidInput('ecr-registry-id', registryId, 'a 12-digit AWS account ID');
+        }
+        return {
+            kind: 'ecr',
+            host: ecrHost ? registry : undefined,
+            registryId,
+            region: (0,aws/* resolveAwsRegion */.KC)('aws-region', (0,inputs/* getOptionalInput */.lI)('aws-region')),
+        };
+    }
+    if (!isValidRegistryHost(registry)) {
+        throw errors/* ConfigurationError */.j1.invalidInput('registry', registry, "'ecr', 'docker.io' or a host[:port] such as ghcr.io");
+    }
+    const username = (0,inputs/* getRequiredInput */.K1)('username', `Registry ${registry} needs a username and password.`);
+    const password = (0,inputs/* getSecretInput */.zn)('password', { required: true });
+    return { kind: 'password', host: registry, username, password };
+}
+/**
+ * The user and password for the registry. For ECR: logs where the AWS credentials come from, exchanges
+ * them for a token (masked at once), and warns when the token's registry is not the host the input named.
+ */
+async function resolveRegistryLogin(input, createEcrClient) {
+    if (input.kind === 'password')
+        return { registry: input.host, username: input.username, password: input.password };
+    (0,log/* info */.pq)(`AWS credentials from ${(0,aws/* describeAwsCredentialSource */.H5)()}, region ${input.region}`);
+    const ecr = new EcrRegistry(createEcrClient(input.region));
+    const token = await ecr.login(input.registryId);
+    (0,mask/* maskSecret */.$)(token.password);
+    if (input.host !== undefined && input.host !== token.registry) {
+        (0,log/* warning */.$e)(`The ECR token is for ${token.registry}, not ${input.host}; using ${token.registry}`);
+    }
+    return { ...token, ecr };
+}
+
+// EXTERNAL MODULE: ./actions/lib/src/index.ts + 11 modules
+var src = __nccwpck_require__(2762);
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/build-command.ts
 /** Names the build must keep for itself: a build argument may not override how docker itself runs. */
 const RESERVED_BUILD_ARG_NAMES = ['PATH', 'HOME', 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_BUILDKIT'];
@@ -56643,6 +57268,35 @@ function buildxCommand(spec, push = true) {
         args.push('--cache-to', to);
     args.push(`--provenance=${spec.provenance}`, ...(push ? ['--push'] : []), spec.context);
     return { args, env: { ...spec.buildArgs }, pushes: push, ignored: [] };
+}
+/**
+ * `docker buildx build` that pushes the image untagged, addressed only by its digest (the image exporter's
+ * `push-by-digest`), so that no tag exists before the scan; `name-canonical` names it repository@digest.
+ * The digest comes back in the metadata file (`buildxMetadataDigest`).
+ */
+function buildxPushByDigestCommand(spec, repository, metadataFile) {
+    const args = ['buildx', 'build', ...commonArgs({ ...spec, tags: [] })];
+    if (spec.platforms.length > 0)
+        args.push('--platform', spec.platforms.join(','));
+    for (const from of spec.cacheFrom)
+        args.push('--cache-from', from);
+    for (const to of spec.cacheTo)
+        args.push('--cache-to', to);
+    args.push(`--provenance=${spec.provenance}`, '--output', `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true`, '--metadata-file', metadataFile, spec.context);
+    return { args, env: { ...spec.buildArgs }, pushes: true, ignored: [] };
+}
+/** The pushed manifest's (or index's) digest from buildx's `--metadata-file` (`containerimage.digest`). */
+function buildxMetadataDigest(text, source = 'the buildx metadata file') {
+    let digest;
+    try {
+        digest = JSON.parse(text)['containerimage.digest'];
+    }
+    catch {
+        throw new Error(`${source} is not JSON`);
+    }
+    if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest))
+        throw new Error(`${source} holds no containerimage.digest`);
+    return digest;
 }
 /**
  * Classic `docker build` for runners without buildx: BuildKit where the CLI still has it built in (before
@@ -56738,9 +57392,9 @@ function parseLabels(inputName, lines) {
 
 
 
+
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-const REGISTRY_ID = /^\d{12}$/;
 function parseBuildArgs(name, lines) {
     const args = {};
     for (const line of lines) {
@@ -56757,28 +57411,14 @@ function parseBuildArgs(name, lines) {
     return args;
 }
 function readRegistry() {
-    const registry = (0,src/* getRequiredInput */.K1)('registry', "Use 'ecr', 'docker.io' or a registry host such as ghcr.io.");
-    const ecrHost = registry !== 'ecr' && registryKind(registry) === 'ecr';
-    if (registry === 'ecr' || ecrHost) {
-        const registryId = (0,src/* getOptionalInput */.lI)('ecr-registry-id');
-        if (registryId !== undefined && !REGISTRY_ID.test(registryId)) {
-            throw src/* ConfigurationError */.j1.invalidInput('ecr-registry-id', registryId, 'a 12-digit AWS account ID');
-        }
-        return {
-            kind: 'ecr',
-            host: ecrHost ? registry : undefined,
-            registryId,
-            region: (0,src/* resolveAwsRegion */.KC)('aws-region', (0,src/* getOptionalInput */.lI)('aws-region')),
-            createRepository: (0,src/* getBooleanInput */.Vt)('create-repository', true),
-            kmsKey: (0,src/* getOptionalInput */.lI)('kms-key'),
-        };
-    }
-    if (!isValidRegistryHost(registry)) {
-        throw src/* ConfigurationError */.j1.invalidInput('registry', registry, "'ecr', 'docker.io' or a host[:port] such as ghcr.io");
-    }
-    const username = (0,src/* getRequiredInput */.K1)('username', `Registry ${registry} needs a username and password.`);
-    const password = (0,src/* getSecretInput */.zn)('password', { required: true });
-    return { kind: 'password', host: registry, username, password };
+    const login = getRegistryLoginInputs();
+    if (login.kind !== 'ecr')
+        return login;
+    return {
+        ...login,
+        createRepository: (0,src/* getBooleanInput */.Vt)('create-repository', true),
+        kmsKey: (0,src/* getOptionalInput */.lI)('kms-key'),
+    };
 }
 function getInputs() {
     const repository = (0,src/* getRequiredInput */.K1)('repository');
@@ -56809,6 +57449,7 @@ function getInputs() {
         cacheTo: (0,src/* getMultilineInput */.q3)('cache-to'),
         provenance: (0,src/* getBooleanInput */.Vt)('provenance', false),
         pushAttempts: (0,src/* getIntegerInput */.$F)('push-attempts', 3, { min: 1, max: 10 }),
+        pushByDigest: (0,src/* getBooleanInput */.Vt)('push-by-digest', false),
     };
 }
 
@@ -56898,9 +57539,7 @@ async function publishImage(plan, deps) {
     const started = now();
     await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
     const buildMs = now() - started;
-    const imageId = (0,external_node_fs_.readFileSync)(plan.build.iidFile, 'utf8').trim();
-    if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
-        throw new Error(`the build wrote no image ID to ${plan.build.iidFile}`);
+    const imageId = readImageId(plan.build.iidFile);
     checkExisting(plan, existing, imageId);
     if (!command.pushes) {
         for (const tag of toPush) {
@@ -56932,6 +57571,782 @@ async function publishImage(plan, deps) {
         sizeBytes: useBuildx ? 0 : await deps.docker.imageSize(imageId),
         buildMs,
         alreadyPresent: [...existing.keys()],
+        tagged: true,
+    };
+}
+/** Reads the image ID the build wrote, or fails when it wrote none. */
+function readImageId(iidFile) {
+    const imageId = (0,external_node_fs_.readFileSync)(iidFile, 'utf8').trim();
+    if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
+        throw new Error(`the build wrote no image ID to ${iidFile}`);
+    return imageId;
+}
+
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./actions/lib/src/docker/tar-reader.ts
+/**
+ * Reads tar archives as `docker save` and image layers write them: POSIX ustar (with its name prefix), GNU
+ * long names and long link names (`L`/`K` records, as moby writes), and pax headers (`path`, `linkpath`,
+ * `size`; as Go's archive/tar writes for long or non-ASCII names). Two ways in: `readTarStream` for a
+ * stream read once, front to back; `TarFile` for a file on disk, indexed once and then read entry by entry
+ * in any order (a docker save's manifest.json comes after the layers it names).
+ */
+
+
+
+
+class TarFormatError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TarFormatError';
+    }
+}
+const BLOCK = 512;
+function padded(size) {
+    return Math.ceil(size / BLOCK) * BLOCK;
+}
+function tar_reader_text(block, offset, length) {
+    const slice = block.subarray(offset, offset + length);
+    const end = slice.indexOf(0);
+    return slice.subarray(0, end < 0 ? length : end).toString('utf8');
+}
+/** An octal field, or GNU base-256 (high bit of the first byte set) for values that octal cannot hold. */
+function numeric(block, offset, length, what) {
+    const first = block[offset];
+    if (first & 0x80) {
+        let value = first & 0x7f;
+        for (let i = 1; i < length; i++)
+            value = value * 256 + block[offset + i];
+        if (!Number.isSafeInteger(value))
+            throw new TarFormatError(`tar header ${what} is too large`);
+        return value;
+    }
+    const raw = tar_reader_text(block, offset, length).trim();
+    if (raw === '')
+        return 0;
+    if (!/^[0-7]+$/.test(raw))
+        throw new TarFormatError(`tar header ${what} is not an octal number: '${raw}'`);
+    return Number.parseInt(raw, 8);
+}
+function isZeroBlock(block) {
+    for (const byte of block)
+        if (byte !== 0)
+            return false;
+    return true;
+}
+/** The header checksum: the sum of its bytes with the checksum field itself counted as spaces. */
+function checksumMatches(block) {
+    const stored = numeric(block, 148, 8, 'checksum');
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++)
+        sum += i >= 148 && i < 156 ? 0x20 : block[i];
+    return sum === stored;
+}
+/** pax records: `<length> <key>=<value>\n`, the length counting the whole record. */
+function parsePaxRecords(data) {
+    const records = {};
+    let at = 0;
+    while (at < data.length) {
+        if (data[at] === 0)
+            break;
+        const space = data.indexOf(0x20, at);
+        const length = Number(data.subarray(at, space).toString('ascii'));
+        if (space < 0 || !Number.isInteger(length) || length <= 0 || at + length > data.length) {
+            throw new TarFormatError('malformed pax header record');
+        }
+        const record = data.subarray(space + 1, at + length - 1).toString('utf8');
+        const equals = record.indexOf('=');
+        if (equals < 0)
+            throw new TarFormatError('malformed pax header record');
+        records[record.slice(0, equals)] = record.slice(equals + 1);
+        at += length;
+    }
+    return records;
+}
+function normalizeName(name) {
+    const cleaned = external_node_path_.posix.normalize(name.replace(/^(\.\/)+/, '')).replace(/\/+$/, '');
+    return cleaned === '.' ? '' : cleaned;
+}
+const TYPES = {
+    '0': 'file',
+    '\0': 'file',
+    '': 'file',
+    '7': 'file',
+    '5': 'directory',
+    '2': 'symlink',
+    '1': 'hardlink',
+};
+async function readExactly(source, length, what) {
+    const data = await source.read(length);
+    if (data === undefined)
+        throw new TarFormatError(`the tar archive ends inside ${what}`);
+    return data;
+}
+/**
+ * The next real entry's header, with the GNU and pax extension records before it applied; the source is
+ * left at the start of its content. Undefined at the end of the archive.
+ */
+async function nextHeader(source) {
+    let longName;
+    let longLink;
+    let pax = {};
+    for (;;) {
+        const block = await source.read(BLOCK);
+        // Some writers stop after one zero block, or without any: the end either way.
+        if (block === undefined || isZeroBlock(block))
+            return undefined;
+        if (!checksumMatches(block))
+            throw new TarFormatError('tar header checksum mismatch: not a tar archive, or a damaged one');
+        const typeFlag = String.fromCharCode(block[156]);
+        const size = numeric(block, 124, 12, 'size');
+        if (typeFlag === 'L' || typeFlag === 'K' || typeFlag === 'x' || typeFlag === 'g') {
+            const data = await readExactly(source, padded(size), 'an extended header');
+            const content = data.subarray(0, size);
+            if (typeFlag === 'L')
+                longName = tar_reader_text(content, 0, content.length);
+            else if (typeFlag === 'K')
+                longLink = tar_reader_text(content, 0, content.length);
+            // Global pax headers ('g') set defaults docker never relies on: read past them.
+            else if (typeFlag === 'x')
+                pax = { ...pax, ...parsePaxRecords(content) };
+            continue;
+        }
+        const magic = tar_reader_text(block, 257, 6);
+        const prefix = magic.startsWith('ustar') ? tar_reader_text(block, 345, 155) : '';
+        const ustarName = prefix === '' ? tar_reader_text(block, 0, 100) : `${prefix}/${tar_reader_text(block, 0, 100)}`;
+        const type = TYPES[typeFlag] ?? 'other';
+        const paxSize = pax.size === undefined ? undefined : Number(pax.size);
+        if (paxSize !== undefined && !Number.isSafeInteger(paxSize))
+            throw new TarFormatError('malformed pax size');
+        return {
+            name: normalizeName(pax.path ?? longName ?? ustarName),
+            type,
+            size: paxSize ?? size,
+            linkName: pax.linkpath ?? longLink ?? tar_reader_text(block, 157, 100),
+            mode: numeric(block, 100, 8, 'mode'),
+        };
+    }
+}
+/** Bytes a header's entry occupies after the header: hard links and directories carry no content. */
+function contentBytes(entry) {
+    return entry.type === 'hardlink' || entry.type === 'directory' ? 0 : entry.size;
+}
+class StreamSource {
+    input;
+    chunks = [];
+    buffered = 0;
+    ended = false;
+    constructor(input) {
+        this.input = input;
+    }
+    async fill(length) {
+        while (this.buffered < length && !this.ended) {
+            const next = await this.input.next();
+            if (next.done)
+                this.ended = true;
+            else if (next.value.length > 0) {
+                const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+                this.chunks.push(chunk);
+                this.buffered += chunk.length;
+            }
+        }
+    }
+    /** Up to `max` bytes, as few copies as possible; undefined at the end of the input. */
+    async some(max) {
+        await this.fill(1);
+        const first = this.chunks[0];
+        if (first === undefined)
+            return undefined;
+        if (first.length <= max) {
+            this.chunks.shift();
+            this.buffered -= first.length;
+            return first;
+        }
+        this.chunks[0] = first.subarray(max);
+        this.buffered -= max;
+        return first.subarray(0, max);
+    }
+    async read(length) {
+        await this.fill(length);
+        if (this.buffered === 0)
+            return undefined;
+        if (this.buffered < length)
+            throw new TarFormatError('the tar archive is truncated');
+        const parts = [];
+        let needed = length;
+        while (needed > 0) {
+            const part = (await this.some(needed));
+            parts.push(part);
+            needed -= part.length;
+        }
+        return parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
+    }
+    async skip(length) {
+        let left = length;
+        while (left > 0) {
+            const part = await this.some(left);
+            if (part === undefined)
+                throw new TarFormatError('the tar archive is truncated');
+            left -= part.length;
+        }
+    }
+}
+/**
+ * The entries of a tar stream in archive order. Each entry's content must be read (or left) before the next
+ * iteration: the reader skips what was not read.
+ */
+async function* readTarStream(input) {
+    const source = new StreamSource(input[Symbol.asyncIterator]());
+    for (;;) {
+        const header = await nextHeader(source);
+        if (header === undefined)
+            return;
+        const total = contentBytes(header);
+        let left = total;
+        let used = false;
+        const body = async function* () {
+            if (used)
+                throw new Error(`the content of tar entry ${header.name} was already read`);
+            used = true;
+            while (left > 0) {
+                const chunk = await source.some(left);
+                if (chunk === undefined)
+                    throw new TarFormatError('the tar archive is truncated');
+                left -= chunk.length;
+                yield chunk;
+            }
+        };
+        yield {
+            ...header,
+            body,
+            buffer: async () => {
+                const parts = [];
+                for await (const chunk of body())
+                    parts.push(chunk);
+                return Buffer.concat(parts, total);
+            },
+        };
+        await source.skip(left + (padded(total) - total));
+    }
+}
+class FileSource {
+    handle;
+    fileSize;
+    position = 0;
+    constructor(handle, fileSize) {
+        this.handle = handle;
+        this.fileSize = fileSize;
+    }
+    async read(length) {
+        if (this.position >= this.fileSize)
+            return undefined;
+        const data = Buffer.alloc(length);
+        const { bytesRead } = await this.handle.read(data, 0, length, this.position);
+        if (bytesRead < length)
+            throw new TarFormatError('the tar archive is truncated');
+        this.position += length;
+        return data;
+    }
+    async skip(length) {
+        if (this.position + length > this.fileSize)
+            throw new TarFormatError('the tar archive is truncated');
+        this.position += length;
+    }
+}
+const MAX_LINK_HOPS = 16;
+/** A tar file on disk, indexed by entry name; later entries of one name replace earlier ones (tar's rule). */
+class TarFile {
+    path;
+    index;
+    constructor(path, index) {
+        this.path = path;
+        this.index = index;
+    }
+    /** Reads every header once (content is skipped, not read). */
+    static async open(path) {
+        const handle = await (0,promises_.open)(path, 'r');
+        try {
+            const source = new FileSource(handle, (await handle.stat()).size);
+            const index = new Map();
+            for (;;) {
+                const header = await nextHeader(source);
+                if (header === undefined)
+                    break;
+                const bytes = contentBytes(header);
+                index.set(header.name, { ...header, offset: source.position });
+                await source.skip(padded(bytes));
+            }
+            return new TarFile(path, index);
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    get entries() {
+        return [...this.index.values()];
+    }
+    /** The entry itself, links not followed. */
+    entry(name) {
+        return this.index.get(normalizeName(name));
+    }
+    /**
+     * The file an entry name leads to, following symlinks (relative to the link's folder) and hard links
+     * (archive paths): moby's save links a layer seen twice to its first copy.
+     */
+    resolve(name) {
+        let current = this.entry(name);
+        for (let hop = 0; current !== undefined && hop < MAX_LINK_HOPS; hop++) {
+            if (current.type === 'file')
+                return current;
+            if (current.type === 'symlink') {
+                const target = current.linkName.startsWith('/')
+                    ? current.linkName.slice(1)
+                    : external_node_path_.posix.join(external_node_path_.posix.dirname(current.name), current.linkName);
+                current = this.entry(target);
+            }
+            else if (current.type === 'hardlink')
+                current = this.entry(current.linkName);
+            else
+                return undefined;
+        }
+        return undefined;
+    }
+    file(name) {
+        const found = this.resolve(name);
+        if (found === undefined)
+            throw new TarFormatError(`${this.path} holds no file ${name}`);
+        return found;
+    }
+    /** The content of a file entry as a stream (links followed). */
+    createReadStream(name) {
+        const entry = this.file(name);
+        if (entry.size === 0)
+            return external_node_stream_.Readable.from([]);
+        return (0,external_node_fs_.createReadStream)(this.path, { start: entry.offset, end: entry.offset + entry.size - 1 });
+    }
+    async readBuffer(name) {
+        const entry = this.file(name);
+        const handle = await (0,promises_.open)(this.path, 'r');
+        try {
+            const data = Buffer.alloc(entry.size);
+            const { bytesRead } = await handle.read(data, 0, entry.size, entry.offset);
+            if (bytesRead < entry.size)
+                throw new TarFormatError(`${this.path} is truncated inside ${name}`);
+            return data;
+        }
+        finally {
+            await handle.close();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/docker/push-by-digest.ts
+/**
+ * Pushes an image that `docker save` wrote to a tar file straight to a registry over its HTTP API, by
+ * digest only: no tag is created, so nothing can pull the image by name before a scan has passed (a later
+ * step adds the tags). The classic builder offers no such push (`docker push` always pushes a tag), hence
+ * this. Layers are gzipped here; a layer the registry already holds under a digest the layer cache knows is
+ * neither read nor compressed again.
+ *
+ * Two save formats are read: the Docker archive (`manifest.json`, `<id>.json` config, `<id>/layer.tar`;
+ * docker before 25, such as Debian 12's 20.10) is pushed as a Docker v2 schema 2 manifest; an OCI layout
+ * (`index.json`, `blobs/sha256/…`; docker 25 and later, and the containerd image store) is pushed with the
+ * manifest type it holds (OCI for the docker 25+ graph drivers).
+ */
+
+
+
+
+
+const MEDIA_TYPES = {
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+};
+const UNCOMPRESSED_LAYERS = new Set([MEDIA_TYPES.dockerLayer, MEDIA_TYPES.ociLayer]);
+const push_by_digest_DIGEST = /^sha256:[0-9a-f]{64}$/;
+class SavedImageError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SavedImageError';
+    }
+}
+function sha256(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+async function readJson(tar, name) {
+    const bytes = await tar.readBuffer(name);
+    try {
+        return JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new SavedImageError(`${name} in ${tar.path} is not JSON`);
+    }
+}
+function blobPath(digest) {
+    if (!push_by_digest_DIGEST.test(digest))
+        throw new SavedImageError(`unsupported digest in the saved image: ${digest}`);
+    return `blobs/sha256/${digest.slice('sha256:'.length)}`;
+}
+function diffIdsOf(config, where) {
+    let parsed;
+    try {
+        parsed = JSON.parse(config.toString('utf8'));
+    }
+    catch {
+        throw new SavedImageError(`the image config ${where} is not JSON`);
+    }
+    const diffIds = parsed.rootfs?.diff_ids;
+    if (!Array.isArray(diffIds) || !diffIds.every((id) => typeof id === 'string' && push_by_digest_DIGEST.test(id)))
+        throw new SavedImageError(`the image config ${where} lists no sha256 diff IDs`);
+    return diffIds;
+}
+function layerEntry(tar, name) {
+    const found = tar.resolve(name);
+    if (found === undefined)
+        throw new SavedImageError(`${tar.path} lacks the layer ${name}`);
+    return { entry: found.name, size: found.size };
+}
+/** `manifest.json` of a Docker archive: one image, layers in the order of the config's diff IDs. */
+async function readDockerArchive(tar) {
+    const manifest = await readJson(tar, 'manifest.json');
+    if (!Array.isArray(manifest) || manifest.length !== 1)
+        throw new SavedImageError(`${tar.path} holds ${manifest.length} images; save exactly one`);
+    const [image] = manifest;
+    if (typeof image.Config !== 'string' || !Array.isArray(image.Layers))
+        throw new SavedImageError(`manifest.json in ${tar.path} names no config or layers`);
+    const config = await tar.readBuffer(image.Config);
+    const diffIds = diffIdsOf(config, image.Config);
+    if (diffIds.length !== image.Layers.length)
+        throw new SavedImageError(`${tar.path} lists ${image.Layers.length} layers for ${diffIds.length} diff IDs in its config`);
+    return {
+        format: 'docker-archive',
+        manifestMediaType: MEDIA_TYPES.dockerManifest,
+        config: { bytes: config, digest: sha256(config), mediaType: MEDIA_TYPES.dockerConfig },
+        layers: image.Layers.map((name, i) => ({ ...layerEntry(tar, name), diffId: diffIds[i] })),
+    };
+}
+const isIndex = (mediaType) => mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
+/**
+ * The one image manifest an OCI layout holds: through nested indexes (the containerd store saves the
+ * image's index), leaving out attestation manifests and platforms whose blobs were not saved.
+ */
+async function imageManifest(tar, descriptors, depth = 0) {
+    const candidates = [];
+    for (const descriptor of descriptors) {
+        if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+            continue;
+        if (tar.resolve(blobPath(descriptor.digest)) === undefined)
+            continue;
+        if (isIndex(descriptor.mediaType)) {
+            if (depth > 2)
+                throw new SavedImageError(`${tar.path} nests indexes too deep`);
+            const nested = await readJson(tar, blobPath(descriptor.digest));
+            candidates.push(await imageManifest(tar, nested.manifests ?? [], depth + 1));
+        }
+        else
+            candidates.push(descriptor);
+    }
+    const unique = [...new Map(candidates.map((d) => [d.digest, d])).values()];
+    if (unique.length !== 1)
+        throw new SavedImageError(`${tar.path} holds ${unique.length} image manifests; push by digest from a saved image takes exactly one platform`);
+    return unique[0];
+}
+async function readOciLayout(tar) {
+    const index = await readJson(tar, 'index.json');
+    const descriptor = await imageManifest(tar, index.manifests ?? []);
+    const manifest = await readJson(tar, blobPath(descriptor.digest));
+    const manifestMediaType = manifest.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest;
+    if (manifest.config === undefined || !Array.isArray(manifest.layers))
+        throw new SavedImageError(`the manifest ${descriptor.digest} in ${tar.path} names no config or layers`);
+    const config = await tar.readBuffer(blobPath(manifest.config.digest));
+    if (sha256(config) !== manifest.config.digest)
+        throw new SavedImageError(`the config blob in ${tar.path} does not match its digest`);
+    const diffIds = diffIdsOf(config, manifest.config.digest);
+    if (diffIds.length !== manifest.layers.length)
+        throw new SavedImageError(`the manifest in ${tar.path} lists ${manifest.layers.length} layers for ${diffIds.length} diff IDs`);
+    return {
+        format: 'oci-layout',
+        manifestMediaType,
+        config: {
+            bytes: config,
+            digest: manifest.config.digest,
+            mediaType: manifest.config.mediaType ??
+                (manifestMediaType === MEDIA_TYPES.dockerManifest ? MEDIA_TYPES.dockerConfig : MEDIA_TYPES.ociConfig),
+        },
+        layers: manifest.layers.map((layer, i) => {
+            const saved = { ...layerEntry(tar, blobPath(layer.digest)), diffId: diffIds[i] };
+            const mediaType = layer.mediaType ?? MEDIA_TYPES.ociLayer;
+            return UNCOMPRESSED_LAYERS.has(mediaType)
+                ? saved
+                : { ...saved, compressed: { mediaType, digest: layer.digest } };
+        }),
+    };
+}
+/** The image a `docker save` tar holds, in either format. */
+async function readSavedImage(tar) {
+    if (tar.resolve('index.json') !== undefined)
+        return readOciLayout(tar);
+    if (tar.resolve('manifest.json') !== undefined)
+        return readDockerArchive(tar);
+    throw new SavedImageError(`${tar.path} is not a docker save: it has neither index.json nor manifest.json`);
+}
+/** Compresses a layer, hashing what goes in (checked against its diff ID) and what comes out. */
+async function gzipLayer(tar, layer, level) {
+    const diff = (0,external_node_crypto_.createHash)('sha256');
+    const compressed = (0,external_node_crypto_.createHash)('sha256');
+    const parts = [];
+    await (0,promises_namespaceObject.pipeline)(tar.createReadStream(layer.entry), async function* (chunks) {
+        for await (const chunk of chunks) {
+            diff.update(chunk);
+            yield chunk;
+        }
+    }, (0,external_node_zlib_.createGzip)({ level }), async (chunks) => {
+        for await (const chunk of chunks) {
+            compressed.update(chunk);
+            parts.push(chunk);
+        }
+    });
+    return {
+        blob: Buffer.concat(parts),
+        digest: `sha256:${compressed.digest('hex')}`,
+        diffId: `sha256:${diff.digest('hex')}`,
+    };
+}
+function push_by_digest_short(digest) {
+    return digest.slice('sha256:'.length, 'sha256:'.length + 12);
+}
+function megabytes(bytes) {
+    return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+/** Runs `work` over `items`, at most `limit` at a time, results in the order of `items`. */
+async function mapLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const at = next++;
+            results[at] = await work(items[at]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+/**
+ * Pushes the image in `tarPath` (a `docker save`) to `image`'s repository by digest: blobs the registry lacks,
+ * the config, then the manifest under its own digest. Returns the digest the registry reported.
+ */
+async function pushSavedImage(tarPath, image, deps) {
+    const attempt = deps.attempt ?? ((_what, call) => call());
+    const registry = deps.registry;
+    const tar = await TarFile.open(tarPath);
+    const saved = await readSavedImage(tar);
+    const oci = saved.manifestMediaType === MEDIA_TYPES.ociManifest;
+    const gzipType = oci ? MEDIA_TYPES.ociLayerGzip : MEDIA_TYPES.dockerLayerGzip;
+    let uploadedBytes = 0;
+    const upload = async (digest, body) => {
+        await attempt(`upload of blob ${push_by_digest_short(digest)}`, () => registry.uploadBlob(image, digest, body));
+        uploadedBytes += body.length;
+    };
+    const has = (digest) => attempt(`blob check ${push_by_digest_short(digest)}`, () => registry.hasBlob(image, digest));
+    const pushLayer = async (layer) => {
+        if (layer.compressed !== undefined) {
+            const { digest, mediaType } = layer.compressed;
+            if (await has(digest))
+                return { diffId: layer.diffId, digest, size: layer.size, mediaType, how: 'already in the registry' };
+            const body = await tar.readBuffer(layer.entry);
+            if (sha256(body) !== digest)
+                throw new SavedImageError(`the saved layer ${layer.entry} does not match its digest`);
+            await upload(digest, body);
+            return { diffId: layer.diffId, digest, size: body.length, mediaType, how: 'uploaded' };
+        }
+        const cached = deps.cache?.get(layer.diffId, layer.size);
+        if (cached !== undefined && (await has(cached.digest))) {
+            deps.cache?.touch(layer.diffId);
+            return {
+                diffId: layer.diffId,
+                ...cached,
+                mediaType: gzipType,
+                how: 'cached digest, already in the registry',
+            };
+        }
+        const { blob, digest, diffId } = await gzipLayer(tar, layer, deps.gzipLevel ?? 6);
+        // The layer docker saved must be the one the config names: else the image would not pull.
+        if (diffId !== layer.diffId)
+            throw new SavedImageError(`the saved layer ${layer.entry} has diff ID ${diffId}, but the image config lists ${layer.diffId}`);
+        deps.cache?.set(layer.diffId, layer.size, { digest, size: blob.length });
+        const pushed = { diffId, digest, size: blob.length, mediaType: gzipType };
+        if (await has(digest))
+            return { ...pushed, how: 'compressed, already in the registry' };
+        await upload(digest, blob);
+        return { ...pushed, how: 'uploaded' };
+    };
+    // What was compressed is worth remembering even when a later upload fails: the entries are facts.
+    try {
+        // A layer listed twice (the same diff in two steps) is handled once.
+        const unique = [...new Map(saved.layers.map((layer) => [layer.diffId, layer])).values()];
+        const done = new Map();
+        await mapLimited(unique, Math.max(1, deps.concurrency ?? 2), async (layer) => {
+            const pushed = await pushLayer(layer);
+            done.set(layer.diffId, pushed);
+            deps.log?.info(`layer ${push_by_digest_short(layer.diffId)} (${megabytes(layer.size)}): ${pushed.how} as ${push_by_digest_short(pushed.digest)} (${megabytes(pushed.size)})`);
+        });
+        const layers = saved.layers.map((layer) => done.get(layer.diffId));
+        if (!(await has(saved.config.digest)))
+            await upload(saved.config.digest, saved.config.bytes);
+        const manifest = Buffer.from(JSON.stringify({
+            schemaVersion: 2,
+            mediaType: saved.manifestMediaType,
+            config: {
+                mediaType: saved.config.mediaType,
+                digest: saved.config.digest,
+                size: saved.config.bytes.length,
+            },
+            layers: layers.map((layer) => ({
+                mediaType: layer.mediaType,
+                digest: layer.digest,
+                size: layer.size,
+            })),
+        }));
+        const localDigest = sha256(manifest);
+        const digest = await attempt('manifest upload', () => registry.putManifest(image, localDigest, saved.manifestMediaType, manifest));
+        if (digest !== localDigest)
+            deps.log?.warning(`the registry reports ${digest} for the manifest put as ${localDigest}`);
+        return {
+            digest,
+            ref: digestRef(image, digest),
+            mediaType: saved.manifestMediaType,
+            manifest,
+            configDigest: saved.config.digest,
+            layers,
+            uploadedBytes,
+        };
+    }
+    finally {
+        try {
+            deps.cache?.save();
+        }
+        catch (error) {
+            deps.log?.warning(`could not write the layer cache ${deps.cache?.path}: ${error.message}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/build-push/src/publish-by-digest.ts
+
+
+
+
+
+
+
+
+/**
+ * The name the classic builder's image gets in the local store: a registry name that resolves nowhere
+ * (`.local` is mDNS's), so that no `docker push` of it can reach a real registry by mistake.
+ */
+const LOCAL_REGISTRY = 'k8s-ship.local';
+function localImageRef(image, tag) {
+    return taggedRef({ registry: LOCAL_REGISTRY, repository: image.repository }, tag);
+}
+/** Failures of a registry call worth another try: the network or the registry, not a refusal. */
+function publish_by_digest_isTransientRegistryError(error) {
+    const status = error.status;
+    if (typeof status === 'number')
+        return status >= 500 || status === 429 || status === 408;
+    const cause = error.cause;
+    if (typeof cause?.code === 'string' &&
+        /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_)/.test(cause.code))
+        return true;
+    return isTransientDockerError(error);
+}
+/**
+ * Builds the image and pushes it untagged, addressed by digest only, so that no tag names it before the
+ * scan has passed; the tags are added later (tag-image). buildx pushes by digest itself; with the classic
+ * builder the image is saved and its blobs and manifest are put over the registry API (push-by-digest.ts).
+ */
+async function publishByDigest(plan, deps) {
+    const now = deps.now ?? Date.now;
+    // A tag that an immutable repository already gives another image would fail the later tagging: say so now.
+    const existing = deps.immutable
+        ? await existingTags(plan, deps.immutable)
+        : new Map();
+    const builder = await deps.docker.builder();
+    const metadataFile = (0,external_node_path_.join)(deps.scratchDir, 'buildx-metadata.json');
+    const localRef = localImageRef(plan.image, plan.tags[0]);
+    const command = builder === 'buildx'
+        ? buildxPushByDigestCommand(plan.build, repositoryName(plan.image), metadataFile)
+        : classicBuildCommand({ ...plan.build, tags: [localRef] }, builder);
+    if (builder === 'legacy')
+        deps.log.warning('docker buildx is missing: building with the legacy builder');
+    for (const ignored of command.ignored)
+        deps.log.warning(`Ignored without docker buildx: ${ignored}`);
+    const started = now();
+    await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
+    const buildMs = now() - started;
+    const imageId = readImageId(plan.build.iidFile);
+    checkExisting(plan, existing, imageId);
+    let digest;
+    let uploadedBytes;
+    if (command.pushes) {
+        digest = buildxMetadataDigest((0,external_node_fs_.readFileSync)(metadataFile, 'utf8'), `buildx's metadata file ${metadataFile}`);
+    }
+    else {
+        const tarPath = (0,external_node_path_.join)(deps.scratchDir, 'image.tar');
+        try {
+            const pushStarted = now();
+            await deps.docker.save(localRef, tarPath);
+            const pushed = await pushSavedImage(tarPath, plan.image, {
+                registry: deps.blobs,
+                cache: deps.layerCache,
+                log: deps.log,
+                attempt: (what, call) => (0,src/* retry */.L5)(call, {
+                    ...deps.retry,
+                    isRetryable: publish_by_digest_isTransientRegistryError,
+                    onRetry: (error, attempt, delayMs) => deps.log.warning(`${what} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${error.message}`),
+                }),
+            });
+            // The save must be the image just built: its config digest is the build's image ID.
+            if (pushed.configDigest !== imageId)
+                throw new Error(`docker save of ${localRef} gave config ${pushed.configDigest}, not the image just built (${imageId})`);
+            digest = pushed.digest;
+            uploadedBytes = pushed.uploadedBytes;
+            const uploaded = pushed.layers.filter((layer) => layer.how === 'uploaded').length;
+            deps.log.info(`Pushed by digest in ${((now() - pushStarted) / 1000).toFixed(1)} s: ${uploaded} of ${pushed.layers.length} layers uploaded, ${(pushed.uploadedBytes / 1_000_000).toFixed(1)} MB in all`);
+        }
+        finally {
+            (0,external_node_fs_.rmSync)(tarPath, { force: true });
+        }
+    }
+    // The digest the action reports must be one the registry serves.
+    const served = await deps.manifests.manifestDigest(plan.image, digest);
+    if (served !== digest)
+        throw new Error(`${digestRef(plan.image, digest)} is not in the registry after the push (it answered ${served ?? 'not found'})`);
+    return {
+        image: repositoryName(plan.image),
+        digest,
+        imageRef: digestRef(plan.image, digest),
+        tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
+        imageId,
+        sizeBytes: command.pushes ? 0 : await deps.docker.imageSize(imageId),
+        buildMs,
+        alreadyPresent: [...existing.keys()],
+        tagged: false,
+        uploadedBytes,
     };
 }
 
@@ -56942,31 +58357,40 @@ const buildPushState = (0,src/* createStateStore */.J$)();
 
 ;// CONCATENATED MODULE: ./actions/build-push/src/summary.ts
 
-function megabytes(bytes) {
+function summary_megabytes(bytes) {
     return bytes === 0
         ? 'unknown (built by buildx, not loaded locally)'
         : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 function publishSummary(result) {
+    const tags = result.tags.map((tag) => (0,src/* code */.aY)(tag).html).join('<br>');
     return ((0,src/* heading */.R_)(`Image ${result.image}`) +
         (0,src/* table */.tp)(['', ''], [
             ['Digest', (0,src/* code */.aY)(result.digest)],
-            ['Tags', { html: result.tags.map((tag) => (0,src/* code */.aY)(tag).html).join('<br>') }],
-            ['Size', megabytes(result.sizeBytes)],
+            [
+                'Tags',
+                {
+                    html: result.tagged
+                        ? tags
+                        : `none yet: pushed by digest, untagged until the scan passes; to add then:<br>${tags}`,
+                },
+            ],
+            ['Size', summary_megabytes(result.sizeBytes)],
             ['Build time', `${(result.buildMs / 1000).toFixed(1)} s`],
+            ...(result.uploadedBytes === undefined
+                ? []
+                : [['Uploaded', `${(result.uploadedBytes / 1_000_000).toFixed(1)} MB`]]),
             ...(result.alreadyPresent.length > 0
                 ? [['Already in the registry', result.alreadyPresent.join(', ')]]
                 : []),
         ]));
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./actions/build-push/src/tags.ts
 
 
 /** A Docker tag: at most 128 characters of [A-Za-z0-9_.-], not starting with `.` or `-`. */
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const tags_DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLACEHOLDER = /\{\{\s*([a-z-]+)\s*\}\}/g;
 const PLACEHOLDERS = ['sha', 'short-sha', 'branch', 'semver', 'major', 'minor', 'patch'];
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -57069,7 +58493,7 @@ function renderTags(inputName, templates, context) {
             skipped.push(`${template}: latest is only given to production builds`);
             continue;
         }
-        if (!DOCKER_TAG.test(tag)) {
+        if (!tags_DOCKER_TAG.test(tag)) {
             throw src/* ConfigurationError */.j1.invalidInput(inputName, template, `templates that render to Docker tags (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -); '${tag}' is not one`);
         }
         if (tags.includes(tag))
@@ -57099,6 +58523,9 @@ function renderTags(inputName, templates, context) {
 
 
 
+
+
+
 const defaultDeps = () => ({
     runner: new src/* ProcessCommandRunner */.rZ(),
     createEcrClient: (region) => (0,src/* createAwsClientFactory */.Ow)(region).create(dist_cjs/* ECRClient */.S70),
@@ -57107,20 +58534,13 @@ const defaultDeps = () => ({
 });
 async function resolveLogin(inputs, deps) {
     const registry = inputs.registry;
-    if (registry.kind === 'password')
-        return { registry: registry.host, username: registry.username, password: registry.password };
-    (0,src/* info */.pq)(`AWS credentials from ${(0,src/* describeAwsCredentialSource */.H5)()}, region ${registry.region}`);
-    const ecr = new EcrRegistry(deps.createEcrClient(registry.region));
-    const token = await ecr.login(registry.registryId);
-    (0,src/* maskSecret */.$l)(token.password);
-    if (registry.host !== undefined && registry.host !== token.registry) {
-        (0,src/* warning */.$e)(`The ECR token is for ${token.registry}, not ${registry.host}; pushing to ${token.registry}`);
-    }
-    if (registry.createRepository &&
-        (await ecr.ensureRepository(inputs.repository, { kmsKey: registry.kmsKey }))) {
+    const login = await resolveRegistryLogin(registry, deps.createEcrClient);
+    if (registry.kind === 'ecr' &&
+        registry.createRepository &&
+        (await login.ecr?.ensureRepository(inputs.repository, { kmsKey: registry.kmsKey }))) {
         (0,src/* info */.pq)(`Created the ECR repository ${inputs.repository} (immutable tags, scan on push, encrypted)`);
     }
-    return { ...token, ecr };
+    return login;
 }
 /** The repository's immutable tags, or undefined when it lets every tag move. */
 async function immutableTags(ecr, repository) {
@@ -57131,6 +58551,14 @@ async function immutableTags(ecr, repository) {
         isImmutable: (tag) => isImmutableTag(mutability, tag),
         existingImage: (name, tag) => ecr.existingImage(name, tag),
     };
+}
+/** The runner's layer cache; entries that fail their checks are left out, and said so. */
+function loadLayerCache() {
+    const cache = LayerDigestCache.load(layerDigestCachePath());
+    if (cache.dropped > 0)
+        (0,src/* warning */.$e)(`Ignored ${cache.dropped} layer cache entries that failed their checks (${cache.path})`);
+    (0,src/* info */.pq)(`Layer cache ${cache.path}: ${cache.size} layers known`);
+    return cache;
 }
 async function run(deps = defaultDeps()) {
     const inputs = getInputs();
@@ -57181,7 +58609,7 @@ async function run(deps = defaultDeps()) {
             : {}),
         ...inputs.labels,
     };
-    const result = await (0,src/* group */.Os)('Build and push', () => publishImage({
+    const plan = {
         image,
         tags,
         movingTags: moving,
@@ -57197,63 +58625,195 @@ async function run(deps = defaultDeps()) {
             provenance: inputs.provenance,
             iidFile: (0,external_node_path_.join)(workDir, 'image-id'),
         },
-    }, {
+    };
+    const registryClient = new RegistryClient({ username: login.username, password: login.password }, deps.fetch);
+    const publishDeps = {
         docker,
-        manifests: new RegistryClient({ username: login.username, password: login.password }, deps.fetch),
+        manifests: registryClient,
         immutable,
         retry: retryOptions,
         log: { info: src/* info */.pq, warning: src/* warning */.$e },
         now: deps.now,
-    }));
+    };
+    const result = inputs.pushByDigest
+        ? await (0,src/* group */.Os)('Build and push by digest (untagged)', () => publishByDigest(plan, {
+            ...publishDeps,
+            blobs: registryClient,
+            layerCache: loadLayerCache(),
+            scratchDir: workDir,
+        }))
+        : await (0,src/* group */.Os)('Build and push', () => publishImage(plan, publishDeps));
     (0,src/* setOutputs */.n0)({
         image: result.image,
         digest: result.digest,
         'image-ref': result.imageRef,
         tags: result.tags,
         'image-id': result.imageId,
+        tagged: result.tagged,
     });
-    (0,src/* info */.pq)(`Pushed ${result.imageRef}`);
+    (0,src/* info */.pq)(`Pushed ${result.imageRef}${result.tagged ? '' : ' by digest, untagged'}`);
     await (0,src/* writeJobSummary */.j7)([publishSummary(result)]);
 }
 
 
 /***/ }),
 
-/***/ 7169:
+/***/ 9650:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H5: () => (/* binding */ describeAwsCredentialSource),
+/* harmony export */   KC: () => (/* binding */ resolveAwsRegion),
+/* harmony export */   v$: () => (/* binding */ createAwsClientFactory)
+/* harmony export */ });
+/* unused harmony export describeAwsFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9404);
+
+/**
+ * `ECR DescribeRepositories failed after 5 attempts (HTTP 503 ServiceUnavailable): …`. The error keeps its
+ * class and name (callers match on those, e.g. RepositoryNotFoundException); only the message gains the call.
+ */
+function describeAwsFailure(clientName, commandName, error) {
+    const service = clientName.replace(/Client$/, '');
+    const call = commandName.replace(/Command$/, '');
+    const attempts = error.$metadata?.attempts ?? 1;
+    const status = error.$metadata?.httpStatusCode;
+    const what = [status === undefined ? 'no HTTP answer' : `HTTP ${status}`, error.name]
+        .filter(Boolean)
+        .join(' ');
+    return `${service} ${call} failed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${what}): ${error.message ?? ''}`;
+}
+const NAMED = Symbol('k8s-ship named AWS failure');
+function nameFailedCalls(client) {
+    client.middlewareStack.add((next, context) => async (args) => {
+        try {
+            return await next(args);
+        }
+        catch (error) {
+            if (error instanceof Error && !(NAMED in error)) {
+                error.message = describeAwsFailure(context.clientName ?? 'AWS', context.commandName ?? 'call', error);
+                Object.defineProperty(error, NAMED, { value: true });
+            }
+            throw error;
+        }
+    }, 
+    // Outermost: it sees the error the retry middleware gave up on, with the number of attempts made.
+    { step: 'initialize', name: 'k8sShipNameFailedCall' });
+}
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The region from the input, else AWS_REGION, else AWS_DEFAULT_REGION; validated. */
+function resolveAwsRegion(inputName, input, env = process.env) {
+    const region = input ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (region === undefined || region === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`No AWS region: set the input '${inputName}' or the environment variable AWS_REGION (e.g. eu-central-1).`);
+    }
+    if (!REGION.test(region)) {
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1.invalidInput(inputName, region, 'an AWS region like eu-central-1 or us-gov-west-1');
+    }
+    return region;
+}
+/** Where the default chain will find credentials, for one informative log line (no secret in it). */
+function describeAwsCredentialSource(env = process.env) {
+    if (env.AWS_ACCESS_KEY_ID)
+        return 'environment variables';
+    if (env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN)
+        return `web identity (OIDC) for ${env.AWS_ROLE_ARN}`;
+    if (env.AWS_PROFILE)
+        return `profile ${env.AWS_PROFILE}`;
+    return 'the default chain (shared config or instance metadata)';
+}
+function createAwsClientFactory(region, maxAttempts = 5) {
+    return {
+        region,
+        create: (Client) => {
+            const client = new Client({ region, maxAttempts });
+            nameFailedCalls(client);
+            return client;
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 9404:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */ });
+/* unused harmony export quoteValue */
+/** Longest part of a user's value quoted back in an error; long values only make the message unreadable. */
+const MAX_QUOTED_LENGTH = 200;
+/** Quotes a user-supplied value for an error message: control characters made visible, length capped. */
+function quoteValue(value) {
+    const visible = value.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+    const capped = visible.length > MAX_QUOTED_LENGTH ? `${visible.slice(0, MAX_QUOTED_LENGTH)}…` : visible;
+    return `'${capped}'`;
+}
+/**
+ * A mistake the user can fix in their workflow file. Its message is shown as is (no "failed:" prefix, no
+ * stack), so it must say what to change.
+ */
+class ConfigurationError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigurationError';
+    }
+    /** `Invalid input 'fail-on': 'BAD'. Expected a comma-separated list of LOW, HIGH.` */
+    static invalidInput(name, value, expected) {
+        return new ConfigurationError(`Invalid input '${name}': ${quoteValue(value)}. Expected ${expected}.`);
+    }
+    /** For secret inputs: names the input and what was expected, never the value. */
+    static invalidSecretInput(name, expected) {
+        return new ConfigurationError(`Invalid input '${name}' (value hidden, it is a secret). Expected ${expected}.`);
+    }
+    static missingInput(name, hint) {
+        return new ConfigurationError(`Input '${name}' is required but was empty.${hint ? ` ${hint}` : ''}`);
+    }
+}
+/** The message of anything thrown, for logs: Error messages as they are, other values stringified. */
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 2762:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  j1: () => (/* reexport */ errors_ConfigurationError),
+  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   rZ: () => (/* reexport */ ProcessCommandRunner),
   aY: () => (/* reexport */ code),
-  Ow: () => (/* reexport */ createAwsClientFactory),
+  Ow: () => (/* reexport */ aws/* createAwsClientFactory */.v$),
   J$: () => (/* reexport */ createStateStore),
-  H5: () => (/* reexport */ describeAwsCredentialSource),
-  Vt: () => (/* reexport */ inputs_getBooleanInput),
-  $F: () => (/* reexport */ getIntegerInput),
-  DF: () => (/* reexport */ getListInput),
-  q3: () => (/* reexport */ inputs_getMultilineInput),
-  lI: () => (/* reexport */ getOptionalInput),
-  K1: () => (/* reexport */ getRequiredInput),
-  zn: () => (/* reexport */ getSecretInput),
-  Os: () => (/* reexport */ log_group),
+  Vt: () => (/* reexport */ inputs/* getBooleanInput */.Vt),
+  $F: () => (/* reexport */ inputs/* getIntegerInput */.$F),
+  DF: () => (/* reexport */ inputs/* getListInput */.DF),
+  q3: () => (/* reexport */ inputs/* getMultilineInput */.q3),
+  lI: () => (/* reexport */ inputs/* getOptionalInput */.lI),
+  K1: () => (/* reexport */ inputs/* getRequiredInput */.K1),
+  Os: () => (/* reexport */ log/* group */.Os),
   R_: () => (/* reexport */ heading),
-  pq: () => (/* reexport */ log_info),
+  pq: () => (/* reexport */ log/* info */.pq),
   IZ: () => (/* reexport */ markMainStepRan),
-  $l: () => (/* reexport */ maskSecret),
   $p: () => (/* reexport */ readRunContext),
-  KC: () => (/* reexport */ resolveAwsRegion),
   L5: () => (/* reexport */ retry),
   Cs: () => (/* reexport */ runAction),
   n0: () => (/* reexport */ setOutputs),
   tp: () => (/* reexport */ table),
-  $e: () => (/* reexport */ log_warning),
+  $e: () => (/* reexport */ log/* warning */.$e),
   j7: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: AbortedError, CommandFailedError, CommandNotFoundError, CommandTimeoutError, abortedError, anySignal, backoffDelay, containsSecret, deadlineSignal, debug, details, errorMessage, escapeHtml, formatDuration, formatOutput, getDurationInput, getEnumInput, getYamlInput, inputEnvName, isDebug, link, mainStepRan, notice, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, raceAbort, readActionMetadata, remainingMs, runPostStep, runUrl, setOutput, shellCommand, shellQuote, sleepUnlessAborted, throwIfAborted
+// UNUSED EXPORTS: AbortedError, CommandFailedError, CommandNotFoundError, CommandTimeoutError, abortedError, anySignal, backoffDelay, containsSecret, deadlineSignal, debug, describeAwsCredentialSource, details, errorMessage, escapeHtml, formatDuration, formatOutput, getDurationInput, getEnumInput, getSecretInput, getYamlInput, inputEnvName, isDebug, link, mainStepRan, maskSecret, notice, paragraph, parseActionMetadata, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml, quoteValue, raceAbort, readActionMetadata, remainingMs, resolveAwsRegion, runPostStep, runUrl, setOutput, shellCommand, shellQuote, sleepUnlessAborted, throwIfAborted
 
 ;// CONCATENATED MODULE: ./actions/lib/src/abortable.ts
 /*
@@ -57342,3056 +58902,12 @@ function anySignal(...signals) {
     return AbortSignal.any(present);
 }
 
-;// CONCATENATED MODULE: ./actions/lib/src/errors.ts
-/** Longest part of a user's value quoted back in an error; long values only make the message unreadable. */
-const MAX_QUOTED_LENGTH = 200;
-/** Quotes a user-supplied value for an error message: control characters made visible, length capped. */
-function quoteValue(value) {
-    const visible = value.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
-    const capped = visible.length > MAX_QUOTED_LENGTH ? `${visible.slice(0, MAX_QUOTED_LENGTH)}…` : visible;
-    return `'${capped}'`;
-}
-/**
- * A mistake the user can fix in their workflow file. Its message is shown as is (no "failed:" prefix, no
- * stack), so it must say what to change.
- */
-class errors_ConfigurationError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ConfigurationError';
-    }
-    /** `Invalid input 'fail-on': 'BAD'. Expected a comma-separated list of LOW, HIGH.` */
-    static invalidInput(name, value, expected) {
-        return new errors_ConfigurationError(`Invalid input '${name}': ${quoteValue(value)}. Expected ${expected}.`);
-    }
-    /** For secret inputs: names the input and what was expected, never the value. */
-    static invalidSecretInput(name, expected) {
-        return new errors_ConfigurationError(`Invalid input '${name}' (value hidden, it is a secret). Expected ${expected}.`);
-    }
-    static missingInput(name, hint) {
-        return new errors_ConfigurationError(`Input '${name}' is required but was empty.${hint ? ` ${hint}` : ''}`);
-    }
-}
-/** The message of anything thrown, for logs: Error messages as they are, other values stringified. */
-function errors_errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
-;// CONCATENATED MODULE: ./actions/lib/src/aws.ts
-
-/**
- * `ECR DescribeRepositories failed after 5 attempts (HTTP 503 ServiceUnavailable): …`. The error keeps its
- * class and name (callers match on those, e.g. RepositoryNotFoundException); only the message gains the call.
- */
-function describeAwsFailure(clientName, commandName, error) {
-    const service = clientName.replace(/Client$/, '');
-    const call = commandName.replace(/Command$/, '');
-    const attempts = error.$metadata?.attempts ?? 1;
-    const status = error.$metadata?.httpStatusCode;
-    const what = [status === undefined ? 'no HTTP answer' : `HTTP ${status}`, error.name]
-        .filter(Boolean)
-        .join(' ');
-    return `${service} ${call} failed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${what}): ${error.message ?? ''}`;
-}
-const NAMED = Symbol('k8s-ship named AWS failure');
-function nameFailedCalls(client) {
-    client.middlewareStack.add((next, context) => async (args) => {
-        try {
-            return await next(args);
-        }
-        catch (error) {
-            if (error instanceof Error && !(NAMED in error)) {
-                error.message = describeAwsFailure(context.clientName ?? 'AWS', context.commandName ?? 'call', error);
-                Object.defineProperty(error, NAMED, { value: true });
-            }
-            throw error;
-        }
-    }, 
-    // Outermost: it sees the error the retry middleware gave up on, with the number of attempts made.
-    { step: 'initialize', name: 'k8sShipNameFailedCall' });
-}
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-/** The region from the input, else AWS_REGION, else AWS_DEFAULT_REGION; validated. */
-function resolveAwsRegion(inputName, input, env = process.env) {
-    const region = input ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (region === undefined || region === '') {
-        throw new errors_ConfigurationError(`No AWS region: set the input '${inputName}' or the environment variable AWS_REGION (e.g. eu-central-1).`);
-    }
-    if (!REGION.test(region)) {
-        throw errors_ConfigurationError.invalidInput(inputName, region, 'an AWS region like eu-central-1 or us-gov-west-1');
-    }
-    return region;
-}
-/** Where the default chain will find credentials, for one informative log line (no secret in it). */
-function describeAwsCredentialSource(env = process.env) {
-    if (env.AWS_ACCESS_KEY_ID)
-        return 'environment variables';
-    if (env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN)
-        return `web identity (OIDC) for ${env.AWS_ROLE_ARN}`;
-    if (env.AWS_PROFILE)
-        return `profile ${env.AWS_PROFILE}`;
-    return 'the default chain (shared config or instance metadata)';
-}
-function createAwsClientFactory(region, maxAttempts = 5) {
-    return {
-        region,
-        create: (Client) => {
-            const client = new Client({ region, maxAttempts });
-            nameFailedCalls(client);
-            return client;
-        },
-    };
-}
-
+// EXTERNAL MODULE: ./actions/lib/src/aws.ts
+var aws = __nccwpck_require__(9650);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var lib_core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./actions/lib/src/child-env.ts
 /*
  * The environment of every program an action starts. The runner hands an action its inputs as INPUT_*
@@ -60493,7 +59009,7 @@ const KILL_GRACE_MS = 5000;
 /** CommandRunner on node:child_process, with no shell in between. */
 class ProcessCommandRunner {
     run(file, args, options = {}) {
-        core_debug(`run: ${file} ${args.join(' ')}`);
+        lib_core/* debug */.Yz(`run: ${file} ${args.join(' ')}`);
         const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
         const { signal: abortSignal } = options;
         return new Promise((resolve, reject) => {
@@ -60589,216 +59105,16 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
 }
 
+// EXTERNAL MODULE: ./actions/lib/src/errors.ts
+var errors = __nccwpck_require__(9404);
+// EXTERNAL MODULE: ./actions/lib/src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(4042);
+// EXTERNAL MODULE: ./actions/lib/src/log.ts
+var log = __nccwpck_require__(6153);
+// EXTERNAL MODULE: ./actions/lib/src/mask.ts
+var mask = __nccwpck_require__(6515);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./actions/lib/src/mask.ts
-
-// Every value masked in this process; state helpers refuse to persist any of them.
-const maskedValues = new Set();
-/**
- * Masks a secret in the runner's logs. Multi-line secrets (private keys) are masked line by line as well,
- * because the runner matches masks against single log lines.
- */
-function maskSecret(value) {
-    if (value === '')
-        return;
-    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
-    for (const part of new Set(parts)) {
-        if (part.length < 2)
-            continue; // masking one character would blank the whole log
-        core_setSecret(part);
-        maskedValues.add(part);
-    }
-}
-/** True when `text` contains any value masked in this process. */
-function containsSecret(text) {
-    for (const secret of maskedValues)
-        if (text.includes(secret))
-            return true;
-    return false;
-}
-
-;// CONCATENATED MODULE: ./actions/lib/src/parse/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** `1h30m` → 5400000; a bare number is seconds; anything else → undefined. */
-function duration_parseDurationMs(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-        total += Number(amount) * UNIT_MS[unit];
-    }
-    const ms = Math.round(total);
-    return Number.isSafeInteger(ms) ? ms : undefined;
-}
-
-;// CONCATENATED MODULE: ./actions/lib/src/inputs.ts
-
-
-
-
-
-/*
- * Typed inputs. Each getter reads the raw value the runner passed (INPUT_<NAME>, trimmed) and hands it to a
- * pure `parse*` function, so the same validation serves the CLI and table tests.
- */
-/** The raw, trimmed input; '' when unset. */
-function raw(name) {
-    return getInput(name);
-}
-function getRequiredInput(name, hint) {
-    const value = raw(name);
-    if (value === '')
-        throw errors_ConfigurationError.missingInput(name, hint);
-    return value;
-}
-/** Empty or unset → undefined, so defaults are decided in one place by the caller. */
-function getOptionalInput(name) {
-    const value = raw(name);
-    return value === '' ? undefined : value;
-}
-function getSecretInput(name, options = {}) {
-    const value = getInput(name, { trimWhitespace: false });
-    if (value.trim() === '') {
-        if (options.required)
-            throw errors_ConfigurationError.missingInput(name);
-        return undefined;
-    }
-    maskSecret(value);
-    return value;
-}
-function parseBoolean(name, value) {
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw errors_ConfigurationError.invalidInput(name, value, 'true or false');
-}
-function inputs_getBooleanInput(name, defaultValue) {
-    const value = raw(name);
-    return value === '' ? defaultValue : parseBoolean(name, value);
-}
-function parseInteger(name, value, bounds = {}) {
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
-    const expected = `an integer from ${min} to ${max}`;
-    if (!/^[+-]?\d+$/.test(value))
-        throw errors_ConfigurationError.invalidInput(name, value, expected);
-    const number = Number(value);
-    if (!Number.isSafeInteger(number) || number < min || number > max) {
-        throw errors_ConfigurationError.invalidInput(name, value, expected);
-    }
-    return number;
-}
-function getIntegerInput(name, defaultValue, bounds = {}) {
-    const value = raw(name);
-    return value === '' ? defaultValue : parseInteger(name, value, bounds);
-}
-function parseEnum(name, value, allowed, options = {}) {
-    const match = allowed.find((a) => options.caseInsensitive ? a.toLowerCase() === value.toLowerCase() : a === value);
-    if (match === undefined)
-        throw ConfigurationError.invalidInput(name, value, `one of ${allowed.join(', ')}`);
-    return match;
-}
-function getEnumInput(name, allowed, defaultValue, options = {}) {
-    const value = raw(name);
-    return value === '' ? defaultValue : parseEnum(name, value, allowed, options);
-}
-function parseList(name, value, allowed, options = {}) {
-    const items = value
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    if (allowed === undefined)
-        return items;
-    return items.map((item) => {
-        const match = allowed.find((a) => options.caseInsensitive ? a.toLowerCase() === item.toLowerCase() : a === item);
-        if (match === undefined) {
-            throw errors_ConfigurationError.invalidInput(name, value, `a comma-separated list of ${allowed.join(', ')}`);
-        }
-        return match;
-    });
-}
-function getListInput(name, allowed, options = {}) {
-    const value = raw(name);
-    return allowed === undefined ? parseList(name, value) : parseList(name, value, allowed, options);
-}
-/** One item per line, trimmed, empty lines and lines starting with `#` dropped. Commas are kept. */
-function parseMultiline(value) {
-    return value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-function inputs_getMultilineInput(name) {
-    return parseMultiline(raw(name));
-}
-/** `90s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds; returns milliseconds. */
-function parseDuration(name, value, bounds = {}) {
-    const { minMs = 0, maxMs = Number.MAX_SAFE_INTEGER } = bounds;
-    const ms = parseDurationMs(value);
-    const expected = `a duration like 30s, 5m or 1h30m (units ms, s, m, h; a bare number means seconds)${bounds.minMs !== undefined || bounds.maxMs !== undefined
-        ? ` from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`
-        : ''}`;
-    if (ms === undefined || ms < minMs || ms > maxMs)
-        throw ConfigurationError.invalidInput(name, value, expected);
-    return ms;
-}
-function getDurationInput(name, defaultMs, bounds = {}) {
-    const value = raw(name);
-    return value === '' ? defaultMs : parseDuration(name, value, bounds);
-}
-/** Milliseconds as the shortest exact duration text: 90000 → `1m30s`. */
-function formatDuration(ms) {
-    if (ms === 0)
-        return '0s';
-    const units = [
-        ['h', 3_600_000],
-        ['m', 60_000],
-        ['s', 1000],
-        ['ms', 1],
-    ];
-    let rest = ms;
-    let text = '';
-    for (const [unit, size] of units) {
-        const count = Math.floor(rest / size);
-        if (count > 0)
-            text += `${count}${unit}`;
-        rest -= count * size;
-    }
-    return text;
-}
-/** Parses YAML (JSON is YAML too); an empty input gives undefined. */
-function parseYaml(name, value) {
-    if (value === '')
-        return undefined;
-    try {
-        return parseYamlText(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw ConfigurationError.invalidInput(name, value, `valid YAML (${reason})`);
-    }
-}
-function getYamlInput(name) {
-    return parseYaml(name, core.getInput(name, { trimWhitespace: false }).trim());
-}
-
-;// CONCATENATED MODULE: ./actions/lib/src/log.ts
-
-/** One phase of the action, collapsed in the log. Details belong in `debug`. */
-function log_group(title, fn) {
-    return group(title, fn);
-}
-const log_info = (message) => info(message);
-const log_debug = (message) => core.debug(message);
-const log_warning = (message) => warning(message);
-/** A line GitHub shows on the run's page: for what a reader should know without it being a problem. */
-const log_notice = (message) => core.notice(message);
-const log_isDebug = () => core.isDebug();
-
 ;// CONCATENATED MODULE: ./actions/lib/src/metadata.ts
 
 
@@ -60871,13 +59187,13 @@ function formatOutput(value) {
         return String(value);
     return value.join('\n');
 }
-function outputs_setOutput(name, value) {
-    setOutput(name, formatOutput(value));
+function setOutput(name, value) {
+    lib_core/* setOutput */.uH(name, formatOutput(value));
 }
 /** Sets every output of a typed record; keys are the output names from action.yml. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
-        outputs_setOutput(name, value);
+        setOutput(name, value);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/retry.ts
@@ -60923,13 +59239,13 @@ async function runAction(actionName, main) {
         await main();
     }
     catch (error) {
-        if (error instanceof errors_ConfigurationError) {
-            setFailed(error.message);
+        if (error instanceof errors/* ConfigurationError */.j1) {
+            lib_core/* setFailed */.C1(error.message);
             return;
         }
-        if (error instanceof Error && error.stack && isDebug())
-            core_debug(error.stack);
-        setFailed(`${actionName} failed: ${errors_errorMessage(error)}`);
+        if (error instanceof Error && error.stack && lib_core/* isDebug */._o())
+            lib_core/* debug */.Yz(error.stack);
+        lib_core/* setFailed */.C1(`${actionName} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
 /**
@@ -60954,13 +59270,13 @@ function createStateStore() {
     return {
         save(name, value) {
             const encoded = JSON.stringify(value);
-            if (containsSecret(encoded)) {
+            if ((0,mask/* containsSecret */.A)(encoded)) {
                 throw new Error(`Refusing to save state '${name}': it contains a masked secret`);
             }
-            saveState(name, encoded);
+            lib_core/* saveState */.LZ(name, encoded);
         },
         get(name) {
-            const encoded = getState(name);
+            const encoded = lib_core/* getState */.Gu(name);
             if (encoded === '')
                 return undefined;
             try {
@@ -60975,7 +59291,7 @@ function createStateStore() {
 const POST_MARKER = 'lib-main-ran';
 /** Called by the main step so that the post step knows there is something to clean up. */
 function markMainStepRan() {
-    saveState(POST_MARKER, 'true');
+    lib_core/* saveState */.LZ(POST_MARKER, 'true');
 }
 /** True in the post step of a run whose main step got far enough to call markMainStepRan. */
 function mainStepRan() {
@@ -61048,10 +59364,10 @@ function paragraph(text) {
 async function writeJobSummary(parts) {
     const markdown = parts.join('\n');
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        info(markdown);
+        lib_core/* info */.pq(markdown);
         return;
     }
-    await summary.addRaw(markdown, true).write();
+    await lib_core/* summary */.z.addRaw(markdown, true).write();
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/index.ts
@@ -61071,6 +59387,264 @@ async function writeJobSummary(parts) {
 
 
 
+
+
+/***/ }),
+
+/***/ 4042:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Vt: () => (/* binding */ getBooleanInput),
+  $F: () => (/* binding */ getIntegerInput),
+  DF: () => (/* binding */ getListInput),
+  q3: () => (/* binding */ getMultilineInput),
+  lI: () => (/* binding */ getOptionalInput),
+  K1: () => (/* binding */ getRequiredInput),
+  zn: () => (/* binding */ getSecretInput)
+});
+
+// UNUSED EXPORTS: formatDuration, getDurationInput, getEnumInput, getYamlInput, parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseMultiline, parseYaml
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var lib_core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./actions/lib/src/errors.ts
+var errors = __nccwpck_require__(9404);
+// EXTERNAL MODULE: ./actions/lib/src/mask.ts
+var mask = __nccwpck_require__(6515);
+;// CONCATENATED MODULE: ./actions/lib/src/parse/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** `1h30m` → 5400000; a bare number is seconds; anything else → undefined. */
+function duration_parseDurationMs(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+        total += Number(amount) * UNIT_MS[unit];
+    }
+    const ms = Math.round(total);
+    return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/inputs.ts
+
+
+
+
+
+/*
+ * Typed inputs. Each getter reads the raw value the runner passed (INPUT_<NAME>, trimmed) and hands it to a
+ * pure `parse*` function, so the same validation serves the CLI and table tests.
+ */
+/** The raw, trimmed input; '' when unset. */
+function raw(name) {
+    return lib_core/* getInput */.V4(name);
+}
+function getRequiredInput(name, hint) {
+    const value = raw(name);
+    if (value === '')
+        throw errors/* ConfigurationError */.j1.missingInput(name, hint);
+    return value;
+}
+/** Empty or unset → undefined, so defaults are decided in one place by the caller. */
+function getOptionalInput(name) {
+    const value = raw(name);
+    return value === '' ? undefined : value;
+}
+function getSecretInput(name, options = {}) {
+    const value = lib_core/* getInput */.V4(name, { trimWhitespace: false });
+    if (value.trim() === '') {
+        if (options.required)
+            throw errors/* ConfigurationError */.j1.missingInput(name);
+        return undefined;
+    }
+    (0,mask/* maskSecret */.$)(value);
+    return value;
+}
+function parseBoolean(name, value) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw errors/* ConfigurationError */.j1.invalidInput(name, value, 'true or false');
+}
+function getBooleanInput(name, defaultValue) {
+    const value = raw(name);
+    return value === '' ? defaultValue : parseBoolean(name, value);
+}
+function parseInteger(name, value, bounds = {}) {
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+    const expected = `an integer from ${min} to ${max}`;
+    if (!/^[+-]?\d+$/.test(value))
+        throw errors/* ConfigurationError */.j1.invalidInput(name, value, expected);
+    const number = Number(value);
+    if (!Number.isSafeInteger(number) || number < min || number > max) {
+        throw errors/* ConfigurationError */.j1.invalidInput(name, value, expected);
+    }
+    return number;
+}
+function getIntegerInput(name, defaultValue, bounds = {}) {
+    const value = raw(name);
+    return value === '' ? defaultValue : parseInteger(name, value, bounds);
+}
+function parseEnum(name, value, allowed, options = {}) {
+    const match = allowed.find((a) => options.caseInsensitive ? a.toLowerCase() === value.toLowerCase() : a === value);
+    if (match === undefined)
+        throw ConfigurationError.invalidInput(name, value, `one of ${allowed.join(', ')}`);
+    return match;
+}
+function getEnumInput(name, allowed, defaultValue, options = {}) {
+    const value = raw(name);
+    return value === '' ? defaultValue : parseEnum(name, value, allowed, options);
+}
+function parseList(name, value, allowed, options = {}) {
+    const items = value
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    if (allowed === undefined)
+        return items;
+    return items.map((item) => {
+        const match = allowed.find((a) => options.caseInsensitive ? a.toLowerCase() === item.toLowerCase() : a === item);
+        if (match === undefined) {
+            throw errors/* ConfigurationError */.j1.invalidInput(name, value, `a comma-separated list of ${allowed.join(', ')}`);
+        }
+        return match;
+    });
+}
+function getListInput(name, allowed, options = {}) {
+    const value = raw(name);
+    return allowed === undefined ? parseList(name, value) : parseList(name, value, allowed, options);
+}
+/** One item per line, trimmed, empty lines and lines starting with `#` dropped. Commas are kept. */
+function parseMultiline(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+function getMultilineInput(name) {
+    return parseMultiline(raw(name));
+}
+/** `90s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds; returns milliseconds. */
+function parseDuration(name, value, bounds = {}) {
+    const { minMs = 0, maxMs = Number.MAX_SAFE_INTEGER } = bounds;
+    const ms = parseDurationMs(value);
+    const expected = `a duration like 30s, 5m or 1h30m (units ms, s, m, h; a bare number means seconds)${bounds.minMs !== undefined || bounds.maxMs !== undefined
+        ? ` from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`
+        : ''}`;
+    if (ms === undefined || ms < minMs || ms > maxMs)
+        throw ConfigurationError.invalidInput(name, value, expected);
+    return ms;
+}
+function getDurationInput(name, defaultMs, bounds = {}) {
+    const value = raw(name);
+    return value === '' ? defaultMs : parseDuration(name, value, bounds);
+}
+/** Milliseconds as the shortest exact duration text: 90000 → `1m30s`. */
+function formatDuration(ms) {
+    if (ms === 0)
+        return '0s';
+    const units = [
+        ['h', 3_600_000],
+        ['m', 60_000],
+        ['s', 1000],
+        ['ms', 1],
+    ];
+    let rest = ms;
+    let text = '';
+    for (const [unit, size] of units) {
+        const count = Math.floor(rest / size);
+        if (count > 0)
+            text += `${count}${unit}`;
+        rest -= count * size;
+    }
+    return text;
+}
+/** Parses YAML (JSON is YAML too); an empty input gives undefined. */
+function parseYaml(name, value) {
+    if (value === '')
+        return undefined;
+    try {
+        return parseYamlText(value);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw ConfigurationError.invalidInput(name, value, `valid YAML (${reason})`);
+    }
+}
+function getYamlInput(name) {
+    return parseYaml(name, core.getInput(name, { trimWhitespace: false }).trim());
+}
+
+
+/***/ }),
+
+/***/ 6153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */ });
+/* unused harmony exports debug, notice, isDebug */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+
+/** One phase of the action, collapsed in the log. Details belong in `debug`. */
+function group(title, fn) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
+}
+const info = (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message);
+const debug = (message) => core.debug(message);
+const warning = (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message);
+/** A line GitHub shows on the run's page: for what a reader should know without it being a problem. */
+const notice = (message) => core.notice(message);
+const isDebug = () => core.isDebug();
+
+
+/***/ }),
+
+/***/ 6515:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ maskSecret),
+/* harmony export */   A: () => (/* binding */ containsSecret)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+
+// Every value masked in this process; state helpers refuse to persist any of them.
+const maskedValues = new Set();
+/**
+ * Masks a secret in the runner's logs. Multi-line secrets (private keys) are masked line by line as well,
+ * because the runner matches masks against single log lines.
+ */
+function maskSecret(value) {
+    if (value === '')
+        return;
+    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
+    for (const part of new Set(parts)) {
+        if (part.length < 2)
+            continue; // masking one character would blank the whole log
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(part);
+        maskedValues.add(part);
+    }
+}
+/** True when `text` contains any value masked in this process. */
+function containsSecret(text) {
+    for (const secret of maskedValues)
+        if (text.includes(secret))
+            return true;
+    return false;
+}
 
 
 /***/ }),
@@ -69898,6 +68472,2976 @@ function replaceNode(key, path, node) {
 exports.visit = visit;
 exports.visitAsync = visitAsync;
 
+
+/***/ }),
+
+/***/ 3218:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
 
 /***/ })
 

@@ -1,5 +1,6 @@
 import { RESERVED_BUILD_ARG_NAMES } from '../../lib/src/docker/build-command.js';
-import { isValidRegistryHost, isValidRepositoryName, registryKind } from '../../lib/src/docker/image-ref.js';
+import { isValidRepositoryName } from '../../lib/src/docker/image-ref.js';
+import { getRegistryLoginInputs, type RegistryLoginInput } from '../../lib/src/docker/registry-login.js';
 import {
   ConfigurationError,
   getBooleanInput,
@@ -8,21 +9,13 @@ import {
   getMultilineInput,
   getOptionalInput,
   getRequiredInput,
-  getSecretInput,
-  resolveAwsRegion,
 } from '../../lib/src/index.js';
 import { parseLabels } from './labels.js';
 
+/** The login inputs (shared with tag-image), plus how to create a missing ECR repository. */
 export type RegistryInput =
-  | {
-      kind: 'ecr';
-      host?: string;
-      registryId?: string;
-      region: string;
-      createRepository: boolean;
-      kmsKey?: string;
-    }
-  | { kind: 'password'; host: string; username: string; password: string };
+  | (Extract<RegistryLoginInput, { kind: 'ecr' }> & { createRepository: boolean; kmsKey?: string })
+  | Extract<RegistryLoginInput, { kind: 'password' }>;
 
 /** The inputs of action.yml, validated; keyed like them. */
 export interface BuildPushInputs {
@@ -41,11 +34,12 @@ export interface BuildPushInputs {
   cacheTo: string[];
   provenance: boolean;
   pushAttempts: number;
+  /** Push untagged, by digest only; the tags are added after the scan (tag-image). */
+  pushByDigest: boolean;
 }
 
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-const REGISTRY_ID = /^\d{12}$/;
 
 export function parseBuildArgs(name: string, lines: readonly string[]): Record<string, string> {
   const args: Record<string, string> = {};
@@ -72,32 +66,13 @@ export function parseBuildArgs(name: string, lines: readonly string[]): Record<s
 }
 
 function readRegistry(): RegistryInput {
-  const registry = getRequiredInput('registry', "Use 'ecr', 'docker.io' or a registry host such as ghcr.io.");
-  const ecrHost = registry !== 'ecr' && registryKind(registry) === 'ecr';
-  if (registry === 'ecr' || ecrHost) {
-    const registryId = getOptionalInput('ecr-registry-id');
-    if (registryId !== undefined && !REGISTRY_ID.test(registryId)) {
-      throw ConfigurationError.invalidInput('ecr-registry-id', registryId, 'a 12-digit AWS account ID');
-    }
-    return {
-      kind: 'ecr',
-      host: ecrHost ? registry : undefined,
-      registryId,
-      region: resolveAwsRegion('aws-region', getOptionalInput('aws-region')),
-      createRepository: getBooleanInput('create-repository', true),
-      kmsKey: getOptionalInput('kms-key'),
-    };
-  }
-  if (!isValidRegistryHost(registry)) {
-    throw ConfigurationError.invalidInput(
-      'registry',
-      registry,
-      "'ecr', 'docker.io' or a host[:port] such as ghcr.io",
-    );
-  }
-  const username = getRequiredInput('username', `Registry ${registry} needs a username and password.`);
-  const password = getSecretInput('password', { required: true });
-  return { kind: 'password', host: registry, username, password };
+  const login = getRegistryLoginInputs();
+  if (login.kind !== 'ecr') return login;
+  return {
+    ...login,
+    createRepository: getBooleanInput('create-repository', true),
+    kmsKey: getOptionalInput('kms-key'),
+  };
 }
 
 export function getInputs(): BuildPushInputs {
@@ -133,5 +108,6 @@ export function getInputs(): BuildPushInputs {
     cacheTo: getMultilineInput('cache-to'),
     provenance: getBooleanInput('provenance', false),
     pushAttempts: getIntegerInput('push-attempts', 3, { min: 1, max: 10 }),
+    pushByDigest: getBooleanInput('push-by-digest', false),
   };
 }

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { DockerCli, isTransientDockerError } from '../../lib/src/docker/docker-cli.js';
 import type { ImageRepository } from '../../lib/src/docker/image-ref.js';
+import { LayerDigestCache, layerDigestCachePath } from '../../lib/src/docker/layer-digest-cache.js';
 import { RegistryClient } from '../../lib/src/docker/registry-client.js';
-import { EcrRegistry, isImmutableTag } from '../../lib/src/ecr/ecr-registry.js';
+import { type RegistryLogin, resolveRegistryLogin } from '../../lib/src/docker/registry-login.js';
+import { type EcrRegistry, isImmutableTag } from '../../lib/src/ecr/ecr-registry.js';
 import {
   type CommandRunner,
   createAwsClientFactory,
-  describeAwsCredentialSource,
   group,
   info,
   markMainStepRan,
-  maskSecret,
   ProcessCommandRunner,
   readRunContext,
   retry,
@@ -23,7 +23,8 @@ import {
 } from '../../lib/src/index.js';
 import { type BuildPushInputs, getInputs } from './inputs.js';
 import { imageCreatedTime, ociLabels } from './labels.js';
-import { type ImmutableTags, publishImage } from './publish.js';
+import { type ImmutableTags, type PublishPlan, publishImage } from './publish.js';
+import { publishByDigest } from './publish-by-digest.js';
 import { buildPushState } from './state.js';
 import { publishSummary } from './summary.js';
 import { renderTags } from './tags.js';
@@ -43,31 +44,17 @@ export const defaultDeps = (): BuildPushDeps => ({
   now: Date.now,
 });
 
-interface Login {
-  registry: string;
-  username: string;
-  password: string;
-  ecr?: EcrRegistry;
-}
-
-async function resolveLogin(inputs: BuildPushInputs, deps: BuildPushDeps): Promise<Login> {
+async function resolveLogin(inputs: BuildPushInputs, deps: BuildPushDeps): Promise<RegistryLogin> {
   const registry = inputs.registry;
-  if (registry.kind === 'password')
-    return { registry: registry.host, username: registry.username, password: registry.password };
-  info(`AWS credentials from ${describeAwsCredentialSource()}, region ${registry.region}`);
-  const ecr = new EcrRegistry(deps.createEcrClient(registry.region));
-  const token = await ecr.login(registry.registryId);
-  maskSecret(token.password);
-  if (registry.host !== undefined && registry.host !== token.registry) {
-    warning(`The ECR token is for ${token.registry}, not ${registry.host}; pushing to ${token.registry}`);
-  }
+  const login = await resolveRegistryLogin(registry, deps.createEcrClient);
   if (
+    registry.kind === 'ecr' &&
     registry.createRepository &&
-    (await ecr.ensureRepository(inputs.repository, { kmsKey: registry.kmsKey }))
+    (await login.ecr?.ensureRepository(inputs.repository, { kmsKey: registry.kmsKey }))
   ) {
     info(`Created the ECR repository ${inputs.repository} (immutable tags, scan on push, encrypted)`);
   }
-  return { ...token, ecr };
+  return login;
 }
 
 /** The repository's immutable tags, or undefined when it lets every tag move. */
@@ -78,6 +65,15 @@ async function immutableTags(ecr: EcrRegistry, repository: string): Promise<Immu
     isImmutable: (tag) => isImmutableTag(mutability, tag),
     existingImage: (name, tag) => ecr.existingImage(name, tag),
   };
+}
+
+/** The runner's layer cache; entries that fail their checks are left out, and said so. */
+function loadLayerCache(): LayerDigestCache {
+  const cache = LayerDigestCache.load(layerDigestCachePath());
+  if (cache.dropped > 0)
+    warning(`Ignored ${cache.dropped} layer cache entries that failed their checks (${cache.path})`);
+  info(`Layer cache ${cache.path}: ${cache.size} layers known`);
+  return cache;
 }
 
 export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
@@ -133,35 +129,45 @@ export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
     ...inputs.labels,
   };
 
-  const result = await group('Build and push', () =>
-    publishImage(
-      {
-        image,
-        tags,
-        movingTags: moving,
-        build: {
-          context: inputs.context,
-          file: inputs.file,
-          target: inputs.target,
-          buildArgs: inputs.buildArgs,
-          labels,
-          platforms: inputs.platforms,
-          cacheFrom: inputs.cacheFrom,
-          cacheTo: inputs.cacheTo,
-          provenance: inputs.provenance,
-          iidFile: join(workDir, 'image-id'),
-        },
-      },
-      {
-        docker,
-        manifests: new RegistryClient({ username: login.username, password: login.password }, deps.fetch),
-        immutable,
-        retry: retryOptions,
-        log: { info, warning },
-        now: deps.now,
-      },
-    ),
+  const plan: PublishPlan = {
+    image,
+    tags,
+    movingTags: moving,
+    build: {
+      context: inputs.context,
+      file: inputs.file,
+      target: inputs.target,
+      buildArgs: inputs.buildArgs,
+      labels,
+      platforms: inputs.platforms,
+      cacheFrom: inputs.cacheFrom,
+      cacheTo: inputs.cacheTo,
+      provenance: inputs.provenance,
+      iidFile: join(workDir, 'image-id'),
+    },
+  };
+  const registryClient = new RegistryClient(
+    { username: login.username, password: login.password },
+    deps.fetch,
   );
+  const publishDeps = {
+    docker,
+    manifests: registryClient,
+    immutable,
+    retry: retryOptions,
+    log: { info, warning },
+    now: deps.now,
+  };
+  const result = inputs.pushByDigest
+    ? await group('Build and push by digest (untagged)', () =>
+        publishByDigest(plan, {
+          ...publishDeps,
+          blobs: registryClient,
+          layerCache: loadLayerCache(),
+          scratchDir: workDir,
+        }),
+      )
+    : await group('Build and push', () => publishImage(plan, publishDeps));
 
   setOutputs({
     image: result.image,
@@ -169,7 +175,8 @@ export async function run(deps: BuildPushDeps = defaultDeps()): Promise<void> {
     'image-ref': result.imageRef,
     tags: result.tags,
     'image-id': result.imageId,
+    tagged: result.tagged,
   });
-  info(`Pushed ${result.imageRef}`);
+  info(`Pushed ${result.imageRef}${result.tagged ? '' : ' by digest, untagged'}`);
   await writeJobSummary([publishSummary(result)]);
 }

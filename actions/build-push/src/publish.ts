@@ -52,9 +52,13 @@ export interface PublishResult {
   buildMs: number;
   /** Tags that already held this very image in an immutable repository and were left as they were. */
   alreadyPresent: string[];
+  /** False when the image was pushed by digest only: `tags` are then still to be added (tag-image). */
+  tagged: boolean;
+  /** Bytes sent to the registry, when the action pushed the blobs itself (push by digest, classic builder). */
+  uploadedBytes?: number;
 }
 
-async function existingTags(
+export async function existingTags(
   plan: PublishPlan,
   immutable: ImmutableTags,
 ): Promise<Map<string, ExistingImage>> {
@@ -71,7 +75,11 @@ async function existingTags(
  * An existing tag in an immutable repository is fine when it holds the image just built (same config
  * digest, i.e. same image ID): a re-run of the same commit. Anything else would silently ship another image.
  */
-function checkExisting(plan: PublishPlan, existing: Map<string, ExistingImage>, imageId: string): void {
+export function checkExisting(
+  plan: PublishPlan,
+  existing: Map<string, ExistingImage>,
+  imageId: string,
+): void {
   const conflicts: TagConflict[] = [...existing]
     .filter(([, image]) => image.configDigest !== imageId)
     .map(([tag, image]) => ({ tag, existing: image, movingTemplate: plan.movingTags.get(tag) }));
@@ -99,9 +107,7 @@ export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promis
   const started = now();
   await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
   const buildMs = now() - started;
-  const imageId = readFileSync(plan.build.iidFile, 'utf8').trim();
-  if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
-    throw new Error(`the build wrote no image ID to ${plan.build.iidFile}`);
+  const imageId = readImageId(plan.build.iidFile);
 
   checkExisting(plan, existing, imageId);
 
@@ -140,5 +146,13 @@ export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promis
     sizeBytes: useBuildx ? 0 : await deps.docker.imageSize(imageId),
     buildMs,
     alreadyPresent: [...existing.keys()],
+    tagged: true,
   };
+}
+
+/** Reads the image ID the build wrote, or fails when it wrote none. */
+export function readImageId(iidFile: string): string {
+  const imageId = readFileSync(iidFile, 'utf8').trim();
+  if (!/^sha256:[0-9a-f]{64}$/.test(imageId)) throw new Error(`the build wrote no image ID to ${iidFile}`);
+  return imageId;
 }

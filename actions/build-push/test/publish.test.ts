@@ -28,6 +28,9 @@ class FakeDocker implements Docker {
   async push(ref: string): Promise<void> {
     this.pushed.push(ref);
   }
+  async save(): Promise<void> {
+    throw new Error('publishImage never saves the image');
+  }
   async imageSize(): Promise<number> {
     return 1234;
   }

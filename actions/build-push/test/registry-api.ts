@@ -57,3 +57,26 @@ export async function deleteManifest(
     headers: headers(registry),
   });
 }
+
+/** The tags the registry lists for a repository; none for a repository it does not know. */
+export async function readTags(registry: BasicRegistry, repository: string): Promise<string[]> {
+  const response = await fetch(`${registry.url}/v2/${repository}/tags/list`, {
+    headers: headers(registry, 'application/json'),
+  });
+  if (response.status === 404) return [];
+  if (!response.ok) throw new Error(`tags of ${repository}: HTTP ${response.status}`);
+  const body = (await response.json()) as { tags?: string[] | null };
+  return body.tags ?? [];
+}
+
+export async function readImageConfig(
+  registry: BasicRegistry,
+  repository: string,
+  configDigest: string,
+): Promise<{ rootfs: { diff_ids: string[] } }> {
+  const response = await fetch(`${registry.url}/v2/${repository}/blobs/${configDigest}`, {
+    headers: headers(registry, '*/*'),
+  });
+  if (!response.ok) throw new Error(`config blob ${configDigest}: HTTP ${response.status}`);
+  return (await response.json()) as { rootfs: { diff_ids: string[] } };
+}

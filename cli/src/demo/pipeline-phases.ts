@@ -53,7 +53,7 @@ export function pipelinePhases(result: CommandResult, outputs: Record<string, st
           label: 'push',
           durationMs: Math.max(0, step.durationMs - buildMs),
           outcome: 'success',
-          detail: `login, push, digest read back: ${outputs.digest}`,
+          detail: `login, push by digest, digest read back: ${outputs.digest}`,
         });
         break;
       }
@@ -67,6 +67,15 @@ export function pipelinePhases(result: CommandResult, outputs: Record<string, st
           ),
         });
         break;
+      case 'tag': {
+        const tags = (outputs.tags ?? '').split('\n').filter(Boolean).length;
+        phases.push({
+          ...base,
+          label: 'tag',
+          detail: describe(step, `${tags} tag(s) put on the scanned digest, after the gate passed`),
+        });
+        break;
+      }
       case 'deploy':
         phases.push({
           ...base,

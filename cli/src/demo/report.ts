@@ -11,6 +11,7 @@ const BUILD_TO_READY = [
   'push',
   'build+push',
   'scan',
+  'tag',
   'deploy',
   'rollout',
 ];

@@ -28435,6 +28435,9 @@ class DockerCli {
     async push(ref) {
         await this.run(['push', ref], { timeoutMs: this.timeouts.pushMs });
     }
+    async save(ref, file) {
+        await this.run(['save', '--output', file, ref], { timeoutMs: this.timeouts.pushMs });
+    }
     async imageSize(imageId) {
         const { stdout } = await this.run(['image', 'inspect', '--format', '{{.Size}}', imageId], {
             timeoutMs: this.timeouts.otherMs,

@@ -54,6 +54,44 @@ export function buildxCommand(spec: BuildSpec, push = true): BuildCommand {
   return { args, env: { ...spec.buildArgs }, pushes: push, ignored: [] };
 }
 
+/**
+ * `docker buildx build` that pushes the image untagged, addressed only by its digest (the image exporter's
+ * `push-by-digest`), so that no tag exists before the scan; `name-canonical` names it repository@digest.
+ * The digest comes back in the metadata file (`buildxMetadataDigest`).
+ */
+export function buildxPushByDigestCommand(
+  spec: Omit<BuildSpec, 'tags'>,
+  repository: string,
+  metadataFile: string,
+): BuildCommand {
+  const args = ['buildx', 'build', ...commonArgs({ ...spec, tags: [] })];
+  if (spec.platforms.length > 0) args.push('--platform', spec.platforms.join(','));
+  for (const from of spec.cacheFrom) args.push('--cache-from', from);
+  for (const to of spec.cacheTo) args.push('--cache-to', to);
+  args.push(
+    `--provenance=${spec.provenance}`,
+    '--output',
+    `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true`,
+    '--metadata-file',
+    metadataFile,
+    spec.context,
+  );
+  return { args, env: { ...spec.buildArgs }, pushes: true, ignored: [] };
+}
+
+/** The pushed manifest's (or index's) digest from buildx's `--metadata-file` (`containerimage.digest`). */
+export function buildxMetadataDigest(text: string, source = 'the buildx metadata file'): string {
+  let digest: unknown;
+  try {
+    digest = (JSON.parse(text) as Record<string, unknown>)['containerimage.digest'];
+  } catch {
+    throw new Error(`${source} is not JSON`);
+  }
+  if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest))
+    throw new Error(`${source} holds no containerimage.digest`);
+  return digest;
+}
+
 /** How this runner can build: buildx, the CLI's built-in BuildKit (docker < 23), or the legacy builder. */
 export type Builder = 'buildx' | 'buildkit' | 'legacy';
 

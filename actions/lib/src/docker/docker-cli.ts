@@ -10,6 +10,8 @@ export interface Docker {
   login(registry: string, username: string, password: string): Promise<void>;
   logout(registry: string): Promise<void>;
   push(ref: string): Promise<void>;
+  /** Writes a local image to a tar file (`docker save`), in the engine's save format. */
+  save(ref: string, file: string): Promise<void>;
   /** Uncompressed size of a local image in bytes. */
   imageSize(imageId: string): Promise<number>;
 }
@@ -66,6 +68,10 @@ export class DockerCli implements Docker {
 
   async push(ref: string): Promise<void> {
     await this.run(['push', ref], { timeoutMs: this.timeouts.pushMs });
+  }
+
+  async save(ref: string, file: string): Promise<void> {
+    await this.run(['save', '--output', file, ref], { timeoutMs: this.timeouts.pushMs });
   }
 
   async imageSize(imageId: string): Promise<number> {

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { type BuildSpec, buildxCommand, classicBuildCommand } from '../../src/docker/build-command.js';
+import {
+  type BuildSpec,
+  buildxCommand,
+  buildxMetadataDigest,
+  buildxPushByDigestCommand,
+  classicBuildCommand,
+} from '../../src/docker/build-command.js';
 
 const spec = (over: Partial<BuildSpec> = {}): BuildSpec => ({
   context: '.',
@@ -111,5 +117,50 @@ describe('buildxCommand', () => {
 
   test('provenance on when asked', () => {
     expect(buildxCommand(spec({ provenance: true })).args).toContain('--provenance=true');
+  });
+});
+
+describe('buildxPushByDigestCommand', () => {
+  test('pushes untagged through the image exporter and asks for the metadata file', () => {
+    const { tags: _tags, ...untagged } = spec({ buildArgs: { MODE: 'prod' }, platforms: ['linux/amd64'] });
+    const command = buildxPushByDigestCommand(untagged, 'r.example:5000/shop/app', '/tmp/metadata.json');
+    expect(command.args).toEqual([
+      'buildx',
+      'build',
+      '--build-arg',
+      'MODE',
+      '--iidfile',
+      '/tmp/iid',
+      '--platform',
+      'linux/amd64',
+      '--provenance=false',
+      '--output',
+      'type=image,name=r.example:5000/shop/app,push-by-digest=true,name-canonical=true,push=true',
+      '--metadata-file',
+      '/tmp/metadata.json',
+      '.',
+    ]);
+    expect(command.args).not.toContain('--tag');
+    expect(command.args).not.toContain('--push');
+    expect(command.env).toEqual({ MODE: 'prod' });
+    expect(command.pushes).toBe(true);
+  });
+});
+
+describe('buildxMetadataDigest', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+
+  test('reads containerimage.digest', () => {
+    const metadata = JSON.stringify({
+      'buildx.build.ref': 'builder/builder0/x',
+      'containerimage.config.digest': `sha256:${'b'.repeat(64)}`,
+      'containerimage.digest': digest,
+      'image.name': `r.example/app@${digest}`,
+    });
+    expect(buildxMetadataDigest(metadata)).toBe(digest);
+  });
+
+  test.each(['', '{}', '{"containerimage.digest":"latest"}'])('refuses %j', (text) => {
+    expect(() => buildxMetadataDigest(text)).toThrow(/buildx metadata file/);
   });
 });

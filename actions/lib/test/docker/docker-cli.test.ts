@@ -24,6 +24,13 @@ describe('DockerCli', () => {
     expect(call?.options.env).toMatchObject({ DOCKER_CONFIG: '/job/docker' });
   });
 
+  test('save writes the image to the file given, with the job DOCKER_CONFIG', async () => {
+    const runner = new FakeCommandRunner();
+    await new DockerCli(runner, { DOCKER_CONFIG: '/job/docker' }).save('app:1', '/job/image.tar');
+    expect(runner.calls[0]?.args).toEqual(['save', '--output', '/job/image.tar', 'app:1']);
+    expect(runner.calls[0]?.options.env).toMatchObject({ DOCKER_CONFIG: '/job/docker' });
+  });
+
   test('the legacy builder is chosen by DOCKER_BUILDKIT=0', () => {
     const spec = {
       context: '.',
