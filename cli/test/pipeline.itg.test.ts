@@ -11,7 +11,6 @@ import { type DockerEngine, dockerEnv } from '../../sandbox/src/docker-engine.js
 import type { SandboxEndpoints } from '../../sandbox/src/endpoints.js';
 import { readRegistryCredentials } from '../../sandbox/src/registry.js';
 import { removeImagesLabelled, useDockerEngine, useSandbox } from '../../sandbox/src/testing.js';
-import { repoRoot } from '../../test/harness/paths.js';
 import { localTrivyBin } from '../src/demo/sandbox-setup.js';
 import { type Io, main } from '../src/main.js';
 

@@ -5,7 +5,7 @@ import { type ActionMetadata, readActionMetadata } from '../../actions/lib/src/m
 
 /**
  * One action's run in the benchmark: how far it gets with the runner's environment and the input
- * defaults alone. Five stop at their first check (a required input left empty: no file, network or
+ * defaults alone. Six stop at their first check (a required input left empty: no file, network or
  * child process is touched); branch-to-namespace has no required input and maps `main` all the way.
  */
 export interface ActionCase {
@@ -34,6 +34,11 @@ const STOPS: Record<string, Omit<ActionCase, 'name' | 'bundle' | 'metadata'>> = 
     expectedExitCode: 1,
     expectedOutput: "Input 'image-ref' is required",
     stopsAt: 'first check: `image-ref` is empty',
+  },
+  'tag-image': {
+    expectedExitCode: 1,
+    expectedOutput: "Input 'image' is required",
+    stopsAt: 'first check: `image` is empty',
   },
   'ssh-set-image': {
     expectedExitCode: 1,

@@ -58263,17 +58263,6 @@ const LOCAL_REGISTRY = 'k8s-ship.local';
 function localImageRef(image, tag) {
     return taggedRef({ registry: LOCAL_REGISTRY, repository: image.repository }, tag);
 }
-/** Failures of a registry call worth another try: the network or the registry, not a refusal. */
-function publish_by_digest_isTransientRegistryError(error) {
-    const status = error.status;
-    if (typeof status === 'number')
-        return status >= 500 || status === 429 || status === 408;
-    const cause = error.cause;
-    if (typeof cause?.code === 'string' &&
-        /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_)/.test(cause.code))
-        return true;
-    return isTransientDockerError(error);
-}
 /**
  * Builds the image and pushes it untagged, addressed by digest only, so that no tag names it before the
  * scan has passed; the tags are added later (tag-image). buildx pushes by digest itself; with the classic
@@ -58316,7 +58305,7 @@ async function publishByDigest(plan, deps) {
                 log: deps.log,
                 attempt: (what, call) => (0,src/* retry */.L5)(call, {
                     ...deps.retry,
-                    isRetryable: publish_by_digest_isTransientRegistryError,
+                    isRetryable: isTransientRegistryError,
                     onRetry: (error, attempt, delayMs) => deps.log.warning(`${what} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${error.message}`),
                 }),
             });

@@ -5,7 +5,6 @@ import {
   buildxPushByDigestCommand,
   classicBuildCommand,
 } from '../../lib/src/docker/build-command.js';
-import { isTransientDockerError } from '../../lib/src/docker/docker-cli.js';
 import {
   digestRef,
   type ImageRepository,
@@ -14,6 +13,7 @@ import {
 } from '../../lib/src/docker/image-ref.js';
 import type { LayerDigestCache } from '../../lib/src/docker/layer-digest-cache.js';
 import { type BlobRegistry, pushSavedImage } from '../../lib/src/docker/push-by-digest.js';
+import { isTransientRegistryError } from '../../lib/src/docker/registry-client.js';
 import type { ExistingImage } from '../../lib/src/ecr/ecr-registry.js';
 import { retry } from '../../lib/src/index.js';
 import {
@@ -41,19 +41,6 @@ export interface PublishByDigestDeps extends PublishDeps {
   layerCache?: LayerDigestCache;
   /** Where the saved image tar and buildx's metadata file go (the job's work folder). */
   scratchDir: string;
-}
-
-/** Failures of a registry call worth another try: the network or the registry, not a refusal. */
-export function isTransientRegistryError(error: unknown): boolean {
-  const status = (error as { status?: unknown }).status;
-  if (typeof status === 'number') return status >= 500 || status === 429 || status === 408;
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  if (
-    typeof cause?.code === 'string' &&
-    /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_)/.test(cause.code)
-  )
-    return true;
-  return isTransientDockerError(error);
 }
 
 /**

@@ -14,11 +14,7 @@ import {
   sha256,
 } from '../../lib/test/docker/saved-image.js';
 import type { PublishPlan } from '../src/publish.js';
-import {
-  isTransientRegistryError,
-  type PublishByDigestDeps,
-  publishByDigest,
-} from '../src/publish-by-digest.js';
+import { type PublishByDigestDeps, publishByDigest } from '../src/publish-by-digest.js';
 
 const sha = 'c0ffee0000000000000000000000000000000001';
 const image = { registry: '127.0.0.1:5000', repository: 'shop/api' };
@@ -190,18 +186,5 @@ describe('publishByDigest', () => {
       deps(new FakeDocker('legacy'), { layerCache: LayerDigestCache.load(path) }),
     );
     expect(registry.uploads()).toEqual([]);
-  });
-});
-
-describe('isTransientRegistryError', () => {
-  test.each([
-    [new RegistryApiError('answered 503', 503), true],
-    [new RegistryApiError('answered 429', 429), true],
-    [new RegistryApiError('refused', 401), false],
-    [new RegistryApiError('blob unknown', 404), false],
-    [Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }), true],
-    [new Error('something else'), false],
-  ])('%s: %s', (error, transient) => {
-    expect(isTransientRegistryError(error)).toBe(transient);
   });
 });

@@ -456,6 +456,8 @@ describe('isTransientRegistryError', () => {
     [new RegistryApiError('answered 429', 429), true],
     [new RegistryApiError('refused', 401), false],
     [new RegistryApiError('tag invalid', 400), false],
+    [new RegistryApiError('blob unknown', 404), false],
+    [Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }), true],
     [new RegistryApiError('unreachable', undefined, { cause: { code: 'ECONNREFUSED' } }), true],
     [Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET' } }), true],
     [new Error('something else'), false],
