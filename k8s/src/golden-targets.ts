@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { kustomizeBuild } from '../../actions/lib/src/kubectl/kustomize.js';
 import { formatWithBiome } from './biome-format.js';
 import { buildDashboard } from './dashboard.js';
-import { kustomizeBuild } from './kustomize.js';
 import { monitoringDir, OVERLAYS, overlayDir } from './paths.js';
 import { prometheusRuleYaml } from './prometheus-rule.js';
 import { renderOverlay } from './render-overlay.js';

@@ -1,4 +1,4 @@
-import { parseImageReference } from './image-reference.js';
+import { parseImageReference } from '../../actions/lib/src/docker/image-ref.js';
 import { cidrContains } from './ipv4.js';
 import { findObject, get, type KubeObject, objectId } from './manifests.js';
 import type { Overlay } from './paths.js';

@@ -2,8 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
-import { parseImageReference } from './image-reference.js';
-import { kubectlBinary, kustomizeBuild } from './kustomize.js';
+import { parseImageReference } from '../../actions/lib/src/docker/image-ref.js';
+import { kustomizeBuild } from '../../actions/lib/src/kubectl/kustomize.js';
+import {
+  DNS1123_LABEL_EXPECTED,
+  isDns1123Label,
+  isDnsHostName,
+} from '../../actions/lib/src/kubectl/names.js';
 import { componentsDir, monitoringDir, OVERLAYS, type Overlay, overlayDir } from './paths.js';
 
 /** The name the manifests give the image; kustomize's `images:` field replaces it. */
@@ -24,21 +29,16 @@ export interface RenderOptions {
   kubectl?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
 /** Checks the options and builds the kustomization that wraps the overlay. */
 export function wrapperKustomization(options: RenderOptions, wrapperDir: string): Record<string, unknown> {
   const { overlay, namespace, image, ingressHost } = options;
   if (!(OVERLAYS as readonly string[]).includes(overlay)) {
     throw new Error(`Invalid overlay '${overlay}': expected one of ${OVERLAYS.join(', ')}.`);
   }
-  if (namespace !== undefined && !DNS_LABEL.test(namespace)) {
-    throw new Error(
-      `Invalid namespace '${namespace}': expected a DNS-1123 label (at most 63 of a-z, 0-9 and '-', starting and ending with a letter or digit).`,
-    );
+  if (namespace !== undefined && !isDns1123Label(namespace)) {
+    throw new Error(`Invalid namespace '${namespace}': expected ${DNS1123_LABEL_EXPECTED}.`);
   }
-  if (ingressHost !== undefined && !DNS_NAME.test(ingressHost)) {
+  if (ingressHost !== undefined && !isDnsHostName(ingressHost)) {
     throw new Error(
       `Invalid ingressHost '${ingressHost}': expected a lowercase DNS name such as app.example.com.`,
     );
@@ -80,7 +80,10 @@ export async function renderOverlay(options: RenderOptions): Promise<string> {
   try {
     const kustomization = wrapperKustomization(options, wrapperDir);
     await writeFile(join(wrapperDir, 'kustomization.yaml'), stringify(kustomization));
-    const { yaml } = await kustomizeBuild(wrapperDir, options.kubectl ?? kubectlBinary());
+    const { yaml } = await kustomizeBuild(
+      wrapperDir,
+      options.kubectl === undefined ? {} : { kubectl: options.kubectl },
+    );
     return yaml;
   } finally {
     await rm(wrapperDir, { recursive: true, force: true });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { kustomizeBuild, localKubectlPath } from '../../actions/lib/src/kubectl/kustomize.js';
 import { useSandbox } from '../../sandbox/src/testing.js';
-import { kubectlBinary, kustomizeBuild } from '../src/kustomize.js';
 import { type KubeObject, parseManifests } from '../src/manifests.js';
 import { OVERLAYS, type Overlay } from '../src/paths.js';
 import { wrapperKustomization } from '../src/render-overlay.js';
@@ -28,7 +28,7 @@ let kubeconfig: string;
 const workDirs: string[] = [];
 
 async function kubectlOutput(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return execFileAsync(kubectlBinary(), ['--kubeconfig', kubeconfig, ...args], {
+  return execFileAsync(localKubectlPath(), ['--kubeconfig', kubeconfig, ...args], {
     maxBuffer: 16 * 1024 * 1024,
   });
 }

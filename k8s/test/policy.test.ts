@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kustomizeBuild } from '../src/kustomize.js';
+import { kustomizeBuild } from '../../actions/lib/src/kubectl/kustomize.js';
 import { findObject, get, type KubeObject, parseManifests } from '../src/manifests.js';
 import { OVERLAYS, type Overlay, overlayDir } from '../src/paths.js';
 import {

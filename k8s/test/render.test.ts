@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kustomizeBuild } from '../src/kustomize.js';
+import { kustomizeBuild } from '../../actions/lib/src/kubectl/kustomize.js';
 import { parseManifests } from '../src/manifests.js';
 import { OVERLAYS, overlayDir } from '../src/paths.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kustomizeBuild } from '../src/kustomize.js';
+import { kustomizeBuild } from '../../actions/lib/src/kubectl/kustomize.js';
 import { type KubeObject, parseManifests } from '../src/manifests.js';
 import { OVERLAYS, overlayDir } from '../src/paths.js';
 import { renderOverlay } from '../src/render-overlay.js';

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2151);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2266);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2151:
+/***/ 2266:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32278,14 +32278,168 @@ function deployRef(context, override) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./actions/lib/src/docker/image-ref.ts
+const DOCKER_HUB = 'docker.io';
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+/** The distribution spec's repository name: lower-case path components separated by `/`. */
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
+function isValidRepositoryName(name) {
+    return name.length <= 255 && REPOSITORY.test(name);
+}
+function isValidRegistryHost(host) {
+    return HOST.test(host);
+}
+function registryKind(registry) {
+    if (ECR_HOST.test(registry))
+        return 'ecr';
+    if (registry === DOCKER_HUB || registry === 'index.docker.io' || registry === 'registry-1.docker.io') {
+        return 'dockerhub';
+    }
+    return 'generic';
+}
+/** The account and region in an ECR host name. */
+function parseEcrHost(registry) {
+    const match = ECR_HOST.exec(registry);
+    return match ? { accountId: match[1], region: match[3] } : undefined;
+}
+function repositoryName(image) {
+    return `${image.registry}/${image.repository}`;
+}
+function taggedRef(image, tag) {
+    return `${repositoryName(image)}:${tag}`;
+}
+function digestRef(image, digest) {
+    return `${repositoryName(image)}@${digest}`;
+}
+/** Registries on the loopback interface speak plain HTTP (docker allows it for 127.0.0.0/8 only). */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:\d+$/, '');
+    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+}
+/** The base URL of a registry's HTTP API (Docker Hub's lives on another host than its name). */
+function registryApiBase(registry) {
+    if (registryKind(registry) === 'dockerhub')
+        return 'https://registry-1.docker.io';
+    return `${isLoopbackRegistry(registry) ? 'http' : 'https'}://${registry}`;
+}
+/*
+ * The grammar of an image reference, `[registry/]repository[:tag][@sha256:digest]`: the one place it is
+ * written. build-push writes references with the functions above; ssh-set-image and k8s/ read them here.
+ */
+/** The longest Docker tag. */
+const DOCKER_TAG_MAX_LENGTH = 128;
+/** A Docker tag: at most 128 characters of [A-Za-z0-9_.-], not starting with `.` or `-`. */
+const DOCKER_TAG = new RegExp(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,${DOCKER_TAG_MAX_LENGTH - 1}}$`);
+/** A content digest as a registry computes it: `sha256:` and 64 lower-case hex digits. */
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** What a pinned reference looks like, for error messages. */
+const PINNED_IMAGE_EXPECTED = 'REPOSITORY:TAG or REPOSITORY@sha256:DIGEST with a tag other than latest';
+/** A reference outside the grammar, or not pinned; `reason` says which part is wrong. */
+class InvalidImageReferenceError extends Error {
+    reference;
+    reason;
+    constructor(reference, reason, what = 'image') {
+        super(`Invalid ${what} '${reference}': ${reason}; expected ${PINNED_IMAGE_EXPECTED}.`);
+        this.reference = reference;
+        this.reason = reason;
+        this.name = 'InvalidImageReferenceError';
+    }
+}
+/**
+ * Splits at the `@` of the digest and the `:` of the tag (the one after the last `/`: not a registry port),
+ * checking nothing; `extra` holds what follows a second `@`.
+ */
+function splitImageReference(reference) {
+    const [nameAndTag = '', digest, ...extra] = reference.split('@');
+    const lastSlash = nameAndTag.lastIndexOf('/');
+    const colon = nameAndTag.indexOf(':', lastSlash + 1);
+    return {
+        name: colon === -1 ? nameAndTag : nameAndTag.slice(0, colon),
+        ...(colon !== -1 && { tag: nameAndTag.slice(colon + 1) }),
+        ...(digest !== undefined && { digest }),
+        ...(extra.length > 0 && { extra: extra.join('@') }),
+    };
+}
+/**
+ * `registry/repository` or `repository`. As docker reads a name, its first part is a registry when it has a
+ * `.` or a `:` or is `localhost`; otherwise the whole name is a repository (on Docker Hub).
+ */
+function isValidImageName(name) {
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost')) {
+        return isValidRegistryHost(first) && isValidRepositoryName(name.slice(slash + 1));
+    }
+    return isValidRepositoryName(name);
+}
+/**
+ * Parses `name:tag`, `name@sha256:…` or both, and requires it pinned: no tag at all means `latest` to the
+ * container runtime, and `latest` moves under a running Deployment, so both are refused. `what` names the
+ * value in the error (InvalidImageReferenceError).
+ */
+function parseImageReference(reference, what = 'image') {
+    const fail = (reason) => new InvalidImageReferenceError(reference, reason, what);
+    const { name, tag, digest, extra } = splitImageReference(reference);
+    if (extra !== undefined)
+        throw fail('more than one @');
+    if (digest !== undefined && !SHA256_DIGEST.test(digest))
+        throw fail(`digest '${digest}' is not sha256 and 64 hex digits`);
+    if (!isValidImageName(name))
+        throw fail(`repository '${name}' is not a valid lowercase image name`);
+    if (tag !== undefined && !DOCKER_TAG.test(tag))
+        throw fail(`tag '${tag}' is not a valid Docker tag`);
+    if (tag === 'latest')
+        throw fail('the tag latest is not pinned');
+    if (tag === undefined && digest === undefined)
+        throw fail('it has neither tag nor digest');
+    return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** True for `…@sha256:…`: the bytes are fixed, whatever happens to the tag. */
+function isPinnedByDigest(reference) {
+    const { digest, extra } = splitImageReference(reference);
+    return digest !== undefined && extra === undefined && SHA256_DIGEST.test(digest);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/kubectl/names.ts
+/*
+ * Kubernetes' own rules for names, the one definition every action and k8s/ use. Checked before a name
+ * reaches kubectl's argv, so that a value such as `--all` or `a;b` can never become a flag or more than
+ * one word, whatever builds the command line.
+ */
+/** The longest DNS-1123 label: namespaces, container names, Service names. */
+const DNS1123_LABEL_MAX_LENGTH = 63;
+const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
+/** A DNS-1123 label, its length included: 1 to 63 of a-z, 0-9 and '-', alphanumeric at both ends. */
+const DNS1123_LABEL = new RegExp(`^(?=.{1,${DNS1123_LABEL_MAX_LENGTH}}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$`);
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Namespaces, container names, Service names. */
+function isDns1123Label(value) {
+    return DNS1123_LABEL.test(value);
+}
+/** Most object names (Deployments, Pods): dot-separated labels, at most 253 characters. */
+function isDns1123Subdomain(value) {
+    return value.length <= DNS1123_SUBDOMAIN_MAX_LENGTH && DNS1123_SUBDOMAIN.test(value);
+}
+/** A host name as DNS and an Ingress rule take it: a subdomain whose every part is a label. */
+function isDnsHostName(value) {
+    return isDns1123Subdomain(value) && value.split('.').every(isDns1123Label);
+}
+const DNS1123_LABEL_EXPECTED = (/* unused pure expression or super */ null && (`a DNS-1123 label: at most ${DNS1123_LABEL_MAX_LENGTH} characters of a-z, 0-9 and '-', starting and ending with a letter or digit`));
+const DNS1123_SUBDOMAIN_EXPECTED = (/* unused pure expression or super */ null && (`a DNS-1123 subdomain: at most ${DNS1123_SUBDOMAIN_MAX_LENGTH} characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`));
+/** Throws unless `value` is a valid name of the given kind; `what` names it in the message. */
+function assertKubeName(what, value, rule) {
+    const ok = rule === 'label' ? isDns1123Label(value) : isDns1123Subdomain(value);
+    if (!ok) {
+        const expected = rule === 'label' ? DNS1123_LABEL_EXPECTED : DNS1123_SUBDOMAIN_EXPECTED;
+        throw new Error(`Invalid ${what} ${JSON.stringify(value)}: expected ${expected}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/names.ts
 
-/** Kubernetes namespaces are DNS-1123 labels. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_LABEL_MAX = 63;
-/** Docker image tags. */
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DOCKER_TAG_MAX = 128;
+
+
 const HASH_LENGTH = 8;
 /** 8 hex characters of sha256: tells apart names that were cut to the same prefix. */
 function shortHash(text) {
@@ -32312,14 +32466,14 @@ function fitWithHash(text, source, max, trim) {
     const head = text.slice(0, max - HASH_LENGTH - 1).replace(trim, '');
     return head === '' ? hash : `${head}-${hash}`;
 }
-/** A valid DNS-1123 label made from `text`, deterministic, hash-suffixed when cut. */
+/** A valid DNS-1123 label (a namespace) made from `text`, deterministic, hash-suffixed when cut. */
 function dnsLabel(text, source = text) {
-    return fitWithHash(slugify(text), source, DNS_LABEL_MAX, /-+$/);
+    return fitWithHash(slugify(text), source, DNS1123_LABEL_MAX_LENGTH, /-+$/);
 }
 /** A valid Docker tag made from `text` (case kept), hash-suffixed when cut. */
 function dockerTag(text, source = text) {
     const cleaned = text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
-    return fitWithHash(cleaned, source, DOCKER_TAG_MAX, /[.-]+$/);
+    return fitWithHash(cleaned, source, DOCKER_TAG_MAX_LENGTH, /[.-]+$/);
 }
 
 ;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/target.ts

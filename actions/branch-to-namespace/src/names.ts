@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
-
-/** Kubernetes namespaces are DNS-1123 labels. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-export const DNS_LABEL_MAX = 63;
-/** Docker image tags. */
-export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-export const DOCKER_TAG_MAX = 128;
+import { DOCKER_TAG_MAX_LENGTH } from '../../lib/src/docker/image-ref.js';
+import { DNS1123_LABEL_MAX_LENGTH } from '../../lib/src/kubectl/names.js';
 
 const HASH_LENGTH = 8;
 
@@ -36,13 +31,13 @@ function fitWithHash(text: string, source: string, max: number, trim: RegExp): s
   return head === '' ? hash : `${head}-${hash}`;
 }
 
-/** A valid DNS-1123 label made from `text`, deterministic, hash-suffixed when cut. */
+/** A valid DNS-1123 label (a namespace) made from `text`, deterministic, hash-suffixed when cut. */
 export function dnsLabel(text: string, source = text): string {
-  return fitWithHash(slugify(text), source, DNS_LABEL_MAX, /-+$/);
+  return fitWithHash(slugify(text), source, DNS1123_LABEL_MAX_LENGTH, /-+$/);
 }
 
 /** A valid Docker tag made from `text` (case kept), hash-suffixed when cut. */
 export function dockerTag(text: string, source = text): string {
   const cleaned = text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
-  return fitWithHash(cleaned, source, DOCKER_TAG_MAX, /[.-]+$/);
+  return fitWithHash(cleaned, source, DOCKER_TAG_MAX_LENGTH, /[.-]+$/);
 }

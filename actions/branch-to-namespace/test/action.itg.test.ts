@@ -10,7 +10,8 @@ import {
 } from '../../../test/harness/events.js';
 import { NODE_RUNTIMES } from '../../../test/harness/paths.js';
 import { runBundledAction } from '../../../test/harness/run-bundle.js';
-import { DNS_LABEL, DOCKER_TAG } from '../src/names.js';
+import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
+import { DNS1123_LABEL } from '../../lib/src/kubectl/names.js';
 
 // The committed bundle, run through the runner contract with real webhook payloads.
 const actionDir = join(import.meta.dirname, '..');
@@ -110,7 +111,7 @@ describe.each(NODE_RUNTIMES)('branch-to-namespace bundle under %s', (node) => {
     expect(main.errors).toEqual([]);
     expect(main.masks).toEqual([]);
     expect(main.stdout).toContain(JSON.stringify(branch));
-    expect(main.outputs.namespace).toMatch(DNS_LABEL);
+    expect(main.outputs.namespace).toMatch(DNS1123_LABEL);
     expect(main.outputs['image-tag']).toMatch(DOCKER_TAG);
     expect(main.outputs.environment).toBe('dev');
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DNS_LABEL, DOCKER_TAG, dnsLabel, dockerTag, shortHash, slugify } from '../src/names.js';
+import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
+import { DNS1123_LABEL } from '../../lib/src/kubectl/names.js';
+import { dnsLabel, dockerTag, shortHash, slugify } from '../src/names.js';
 
 describe('slugify()', () => {
   it.each([
@@ -23,7 +25,7 @@ describe('dnsLabel()', () => {
     const label = dnsLabel(long);
     expect(label).toHaveLength(63);
     expect(label.endsWith(`-${shortHash(long)}`)).toBe(true);
-    expect(label).toMatch(DNS_LABEL);
+    expect(label).toMatch(DNS1123_LABEL);
   });
 
   it('gives two long names with the same first 63 characters different labels', () => {
@@ -33,12 +35,12 @@ describe('dnsLabel()', () => {
 
   it('uses the hash alone when nothing of the name can be kept', () => {
     expect(dnsLabel('日本語')).toBe(shortHash('日本語'));
-    expect(dnsLabel('日本語')).toMatch(DNS_LABEL);
+    expect(dnsLabel('日本語')).toMatch(DNS1123_LABEL);
   });
 
   it('never ends with a hyphen after cutting', () => {
     const label = dnsLabel(`${'a'.repeat(53)}-${'b'.repeat(20)}`);
-    expect(label).toMatch(DNS_LABEL);
+    expect(label).toMatch(DNS1123_LABEL);
     expect(label).not.toContain('--');
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
+import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../lib/src/kubectl/names.js';
 import { parseMapping } from '../src/mapping.js';
-import { DNS_LABEL, DNS_LABEL_MAX, DOCKER_TAG } from '../src/names.js';
 import type { DeployRef } from '../src/ref.js';
 import { resolveTarget } from '../src/target.js';
 import { branchName } from './arbitraries.js';
@@ -27,10 +28,10 @@ const refOf = (kind: 'branch' | 'tag', name: string): DeployRef => ({
 });
 
 function expectValid(target: ReturnType<typeof resolveTarget>, environments: readonly string[]): void {
-  expect(target.namespace).toMatch(DNS_LABEL);
-  expect(target.namespace.length).toBeLessThanOrEqual(DNS_LABEL_MAX);
-  expect(target.slug).toMatch(DNS_LABEL);
-  expect(target.slug.length).toBeLessThanOrEqual(DNS_LABEL_MAX);
+  expect(target.namespace).toMatch(DNS1123_LABEL);
+  expect(target.namespace.length).toBeLessThanOrEqual(DNS1123_LABEL_MAX_LENGTH);
+  expect(target.slug).toMatch(DNS1123_LABEL);
+  expect(target.slug.length).toBeLessThanOrEqual(DNS1123_LABEL_MAX_LENGTH);
   expect(target.imageTag).toMatch(DOCKER_TAG);
   expect(environments).toContain(target.environment);
   expect(target.overlay).toBe(`k8s/overlays/${target.environment}`);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import { parseKeyValueFile, parseWorkflowCommands } from '../../../test/harness/runner-files.js';
+import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
+import { DNS1123_LABEL } from '../../lib/src/kubectl/names.js';
 import { run } from '../src/main.js';
-import { DNS_LABEL, DOCKER_TAG } from '../src/names.js';
 import { branchName } from './arbitraries.js';
 
 // The whole action in-process, as the runner would call it, for many hostile branch names: it must never
@@ -53,8 +54,8 @@ describe('run() with generated branch names', () => {
           process.exitCode === undefined &&
           parseWorkflowCommands(printed).length === 0 &&
           printed.includes(JSON.stringify(name)) &&
-          DNS_LABEL.test(outputs.namespace ?? '') &&
-          DNS_LABEL.test(outputs.slug ?? '') &&
+          DNS1123_LABEL.test(outputs.namespace ?? '') &&
+          DNS1123_LABEL.test(outputs.slug ?? '') &&
           DOCKER_TAG.test(outputs['image-tag'] ?? '') &&
           ['prod', 'stage', 'preview'].includes(outputs.environment ?? '') &&
           !/<(?!\/?(table|tr|th|td)>)/.test(readFileSync(summaryPath, 'utf8'))

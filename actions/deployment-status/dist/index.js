@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1480);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5869);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1480:
+/***/ 5869:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38171,6 +38171,41 @@ async function writeJobSummary(parts) {
 
 
 
+;// CONCATENATED MODULE: ./actions/lib/src/kubectl/names.ts
+/*
+ * Kubernetes' own rules for names, the one definition every action and k8s/ use. Checked before a name
+ * reaches kubectl's argv, so that a value such as `--all` or `a;b` can never become a flag or more than
+ * one word, whatever builds the command line.
+ */
+/** The longest DNS-1123 label: namespaces, container names, Service names. */
+const DNS1123_LABEL_MAX_LENGTH = 63;
+const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
+/** A DNS-1123 label, its length included: 1 to 63 of a-z, 0-9 and '-', alphanumeric at both ends. */
+const DNS1123_LABEL = new RegExp(`^(?=.{1,${DNS1123_LABEL_MAX_LENGTH}}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$`);
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Namespaces, container names, Service names. */
+function isDns1123Label(value) {
+    return DNS1123_LABEL.test(value);
+}
+/** Most object names (Deployments, Pods): dot-separated labels, at most 253 characters. */
+function isDns1123Subdomain(value) {
+    return value.length <= DNS1123_SUBDOMAIN_MAX_LENGTH && DNS1123_SUBDOMAIN.test(value);
+}
+/** A host name as DNS and an Ingress rule take it: a subdomain whose every part is a label. */
+function isDnsHostName(value) {
+    return isDns1123Subdomain(value) && value.split('.').every(isDns1123Label);
+}
+const DNS1123_LABEL_EXPECTED = (/* unused pure expression or super */ null && (`a DNS-1123 label: at most ${DNS1123_LABEL_MAX_LENGTH} characters of a-z, 0-9 and '-', starting and ending with a letter or digit`));
+const DNS1123_SUBDOMAIN_EXPECTED = (/* unused pure expression or super */ null && (`a DNS-1123 subdomain: at most ${DNS1123_SUBDOMAIN_MAX_LENGTH} characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`));
+/** Throws unless `value` is a valid name of the given kind; `what` names it in the message. */
+function assertKubeName(what, value, rule) {
+    const ok = rule === 'label' ? isDns1123Label(value) : isDns1123Subdomain(value);
+    if (!ok) {
+        const expected = rule === 'label' ? DNS1123_LABEL_EXPECTED : DNS1123_SUBDOMAIN_EXPECTED;
+        throw new Error(`Invalid ${what} ${JSON.stringify(value)}: expected ${expected}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/deployment-status/src/environment-url.ts
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -38208,12 +38243,12 @@ function environmentUrl(template, values) {
 ;// CONCATENATED MODULE: ./actions/deployment-status/src/inputs.ts
 
 
+
 const PHASES = ['start', 'finish'];
 /** rollout-wait's `result` values; empty means the pipeline stopped before the rollout ended. */
 const RESULTS = ['succeeded', 'failed', 'rolled-back', 'superseded'];
 // GitHub allows any name up to 255 characters; control characters would only garble logs and pages.
 const ENVIRONMENT_NAME = /^[^\p{Cc}\s](?:[^\p{Cc}]{0,253}[^\p{Cc}\s])?$/u;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // A commit SHA or a ref name as git allows it (no spaces, control characters, `..`, `~^:?*[\`).
 const REF = /^(?!.*\.\.)(?!\/)(?!.*\/$)[^\s\p{Cc}~^:?*[\\]{1,255}$/u;
 function environmentName(name, value) {
@@ -38224,7 +38259,7 @@ function environmentName(name, value) {
 }
 function startInputs() {
     const namespace = getOptionalInput('namespace');
-    if (namespace !== undefined && !DNS_LABEL.test(namespace)) {
+    if (namespace !== undefined && !isDns1123Label(namespace)) {
         throw errors_ConfigurationError.invalidInput('namespace', namespace, 'a Kubernetes namespace (a DNS-1123 label)');
     }
     const ref = getOptionalInput('ref');

@@ -7,6 +7,7 @@ import {
   parseEnum,
   parseInteger,
 } from '../../lib/src/index.js';
+import { isDns1123Label } from '../../lib/src/kubectl/names.js';
 import { environmentUrl } from './environment-url.js';
 
 export const PHASES = ['start', 'finish'] as const;
@@ -40,7 +41,6 @@ export type Inputs = { token: string | undefined } & (StartInputs | FinishInputs
 
 // GitHub allows any name up to 255 characters; control characters would only garble logs and pages.
 const ENVIRONMENT_NAME = /^[^\p{Cc}\s](?:[^\p{Cc}]{0,253}[^\p{Cc}\s])?$/u;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // A commit SHA or a ref name as git allows it (no spaces, control characters, `..`, `~^:?*[\`).
 const REF = /^(?!.*\.\.)(?!\/)(?!.*\/$)[^\s\p{Cc}~^:?*[\\]{1,255}$/u;
 
@@ -57,7 +57,7 @@ function environmentName(name: string, value: string): string {
 
 function startInputs(): StartInputs {
   const namespace = getOptionalInput('namespace');
-  if (namespace !== undefined && !DNS_LABEL.test(namespace)) {
+  if (namespace !== undefined && !isDns1123Label(namespace)) {
     throw ConfigurationError.invalidInput(
       'namespace',
       namespace,

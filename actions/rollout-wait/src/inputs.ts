@@ -7,6 +7,7 @@ import {
   getRequiredInput,
 } from '../../lib/src/index.js';
 import {
+  checkKubectlPath,
   DNS1123_LABEL_EXPECTED,
   DNS1123_SUBDOMAIN_EXPECTED,
   isDns1123Label,
@@ -33,17 +34,6 @@ export interface ConnectionInputs {
 export interface RolloutWaitInputs {
   settings: RolloutWaitSettings;
   connection: ConnectionInputs;
-}
-
-// An absolute or relative path, no leading '-' (it would become a flag), no control characters.
-const PATH = /^[^\s-][^\0\n\r]*$/;
-
-function optionalPath(name: string): string | undefined {
-  const value = getOptionalInput(name);
-  if (value !== undefined && !PATH.test(value)) {
-    throw ConfigurationError.invalidInput(name, value, "a file path that does not start with '-' or a space");
-  }
-  return value;
 }
 
 /**
@@ -121,11 +111,12 @@ export function getInputs(): RolloutWaitInputs {
     const revision = getIntegerInput('previous-revision', 0, { min: 0 });
     if (revision > 0) settings.previousRevision = revision;
   }
+  const kubeconfig = getOptionalInput('kubeconfig');
   return {
     settings,
     connection: {
-      kubectlPath: optionalPath('kubectl') ?? 'kubectl',
-      kubeconfig: optionalPath('kubeconfig'),
+      kubectlPath: checkKubectlPath('kubectl', getOptionalInput('kubectl') ?? 'kubectl'),
+      kubeconfig: kubeconfig === undefined ? undefined : checkKubectlPath('kubeconfig', kubeconfig),
       ssh: sshSettings(),
     },
   };

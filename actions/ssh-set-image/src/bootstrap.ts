@@ -7,14 +7,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { kustomizeBuild } from '../../../k8s/src/kustomize.js';
+import { kustomizeBuild } from '../../lib/src/kubectl/index.js';
 
 export interface BootstrapPlan {
   overlayDir: string;
   namespace: string;
   deployment: string;
   images: Readonly<Record<string, string>>;
-  /** kubectl on the runner, for `kubectl kustomize`. */
+  /** kubectl on the runner, for `kubectl kustomize`; default `localKubectlPath()`. */
   localKubectl?: string;
 }
 
@@ -37,7 +37,8 @@ export async function renderBootstrapManifests(plan: BootstrapPlan): Promise<str
       resources: [relative(wrapperDir, plan.overlayDir)],
     };
     await writeFile(join(wrapperDir, 'kustomization.yaml'), stringify(kustomization));
-    ({ yaml } = await kustomizeBuild(wrapperDir, plan.localKubectl));
+    const options = plan.localKubectl === undefined ? {} : { kubectl: plan.localKubectl };
+    ({ yaml } = await kustomizeBuild(wrapperDir, options));
   } finally {
     await rm(wrapperDir, { recursive: true, force: true });
   }

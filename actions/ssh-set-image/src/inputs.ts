@@ -1,16 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseImageReference } from '../../../k8s/src/image-reference.js';
+import {
+  InvalidImageReferenceError,
+  PINNED_IMAGE_EXPECTED,
+  parseImageReference,
+} from '../../lib/src/docker/image-ref.js';
 import {
   ConfigurationError,
-  errorMessage,
   getDurationInput,
   getListInput,
   getOptionalInput,
   getRequiredInput,
 } from '../../lib/src/index.js';
 import {
-  checkRemotePath,
+  checkKubectlPath,
   DNS1123_LABEL_EXPECTED,
   DNS1123_SUBDOMAIN_EXPECTED,
   isDns1123Label,
@@ -75,9 +78,8 @@ function imageInput(): string {
   try {
     parseImageReference(image);
   } catch (error) {
-    throw new ConfigurationError(
-      `${errorMessage(error).replace(/^Invalid image/, "Invalid input 'image':")}`,
-    );
+    if (!(error instanceof InvalidImageReferenceError)) throw error;
+    throw ConfigurationError.invalidInput('image', image, `${PINNED_IMAGE_EXPECTED} (${error.reason})`);
   }
   return image;
 }
@@ -112,8 +114,8 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): SetImageInputs 
     deployment,
     image,
     images: Object.fromEntries(names.map((name) => [name, image])),
-    kubectlPath: checkRemotePath('kubectl', getOptionalInput('kubectl') ?? 'kubectl'),
-    ...(kubeconfig !== undefined && { kubeconfigPath: checkRemotePath('kubeconfig', kubeconfig) }),
+    kubectlPath: checkKubectlPath('kubectl', getOptionalInput('kubectl') ?? 'kubectl'),
+    ...(kubeconfig !== undefined && { kubeconfigPath: checkKubectlPath('kubeconfig', kubeconfig) }),
     ...(() => {
       const overlayDir = overlayInput(env.GITHUB_WORKSPACE ?? process.cwd());
       return overlayDir === undefined ? {} : { overlayDir };

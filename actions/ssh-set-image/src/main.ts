@@ -1,3 +1,4 @@
+import { isPinnedByDigest } from '../../lib/src/docker/image-ref.js';
 import {
   code,
   group,
@@ -51,7 +52,7 @@ export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<
   await runAction('ssh-set-image', async () => {
     const inputs = getInputs();
     forgetSecretConnectionInputs();
-    if (!inputs.image.includes('@sha256:')) {
+    if (!isPinnedByDigest(inputs.image)) {
       warning(
         `The image ${inputs.image} is not pinned by digest: a tag can be moved under a running Deployment.`,
       );

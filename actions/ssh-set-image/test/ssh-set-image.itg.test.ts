@@ -24,11 +24,11 @@ import {
   getDeployment,
   type KubectlClient,
   localKubectl,
-  rolloutHistory,
 } from '../../lib/src/kubectl/index.js';
 import { createEc2Client } from '../../lib/src/ssh/ec2-sdk.js';
 import { removeNamespace } from '../../lib/test/kubectl/namespaces.js';
 import { renderBootstrapManifests } from '../src/bootstrap.js';
+import { rolloutHistory } from './rollout-history.js';
 
 // The bundled action (Node 24, through the runner harness) against the sandbox: real sshd with its pinned
 // host key, real kubectl on the SSH host, the sandbox's Kubernetes cluster. Over SSH the action has the

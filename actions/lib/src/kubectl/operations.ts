@@ -13,10 +13,8 @@ import {
   type LabelSelector,
   type List,
   ownedReplicaSets,
-  type Pod,
   type ReplicaSet,
   revisionOf,
-  TEMPLATE_HASH_LABEL,
 } from './resources.js';
 
 const label = (what: string, value: string) => assertKubeName(what, value, 'label');
@@ -33,14 +31,6 @@ export async function getDeployment(
   return orUndefinedWhenNotFound(
     kubectl.json<Deployment>(['get', 'deployment', name, '--namespace', namespace], { readOnly: true }),
   );
-}
-
-export async function namespaceExists(kubectl: Kubectl, namespace: string): Promise<boolean> {
-  label('namespace', namespace);
-  const found = await orUndefinedWhenNotFound(
-    kubectl.json<{ metadata: { name: string } }>(['get', 'namespace', namespace], { readOnly: true }),
-  );
-  return found !== undefined;
 }
 
 /** The revision number the Deployment controller gave the current template (0 before the first). */
@@ -136,56 +126,6 @@ export async function getReplicaSets(kubectl: Kubectl, deployment: Deployment): 
   return ownedReplicaSets(deployment, sets.items);
 }
 
-export interface RolloutRevision {
-  revision: number;
-  replicaSet: string;
-  /** The controller's hash of the revision's pod template: it names the revision across `rollout undo`. */
-  podTemplateHash: string;
-  images: Record<string, string>;
-  changeCause?: string;
-}
-
-/** The Deployment's revisions from its ReplicaSets, oldest first (what `kubectl rollout history` reads). */
-export async function rolloutHistory(
-  kubectl: Kubectl,
-  namespace: string,
-  deployment: string,
-): Promise<RolloutRevision[]> {
-  const current = await getDeployment(kubectl, namespace, deployment);
-  if (!current) throw new Error(`deployment ${namespace}/${deployment} does not exist`);
-  return (await getReplicaSets(kubectl, { ...current, metadata: { namespace, ...current.metadata } }))
-    .map((rs) => ({
-      revision: revisionOf(rs) ?? 0,
-      replicaSet: rs.metadata.name,
-      podTemplateHash: rs.metadata.labels?.[TEMPLATE_HASH_LABEL] ?? '',
-      images: Object.fromEntries(rs.spec.template.spec.containers.map((c) => [c.name, c.image])),
-      changeCause: rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION],
-    }))
-    .sort((a, b) => a.revision - b.revision);
-}
-
-/** `kubectl rollout undo`, to the given revision or else the one before the current. */
-export async function rolloutUndo(
-  kubectl: Kubectl,
-  namespace: string,
-  deployment: string,
-  toRevision?: number,
-): Promise<void> {
-  label('namespace', namespace);
-  subdomain('deployment name', deployment);
-  if (toRevision !== undefined && !(Number.isInteger(toRevision) && toRevision >= 0)) {
-    throw new Error(`rolloutUndo: invalid revision ${toRevision}`);
-  }
-  await kubectl.run([
-    'rollout',
-    'undo',
-    `deployment/${deployment}`,
-    '--namespace',
-    namespace,
-    ...(toRevision === undefined ? [] : [`--to-revision=${toRevision}`]),
-  ]);
-}
-
 /** A label selector in kubectl's string form (`app=x,tier in (a,b)`). */
 export function selectorString(selector: LabelSelector): string {
   const parts = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
@@ -212,24 +152,11 @@ export function selectorString(selector: LabelSelector): string {
   return parts.join(',');
 }
 
-export async function podsBySelector(
-  kubectl: Kubectl,
-  namespace: string,
-  selector: LabelSelector | string,
-): Promise<Pod[]> {
-  label('namespace', namespace);
-  const text = typeof selector === 'string' ? selector : selectorString(selector);
-  const pods = await kubectl.json<List<Pod>>(['get', 'pods', '--namespace', namespace, '--selector', text], {
-    readOnly: true,
-  });
-  return pods.items;
-}
-
 /** argv of `kubectl get events` about one object (add `-o json`). */
 export function eventsArgs(namespace: string, kind: string, name: string): string[] {
   label('namespace', namespace);
   subdomain('object name', name);
-  if (!/^[A-Z][A-Za-z]*$/.test(kind)) throw new Error(`eventsFor: invalid kind ${JSON.stringify(kind)}`);
+  if (!/^[A-Z][A-Za-z]*$/.test(kind)) throw new Error(`eventsArgs: invalid kind ${JSON.stringify(kind)}`);
   return [
     'get',
     'events',
@@ -244,20 +171,6 @@ export function eventsArgs(namespace: string, kind: string, name: string): strin
 export function inTimeOrder(events: readonly KubeEvent[]): KubeEvent[] {
   const time = (event: KubeEvent) => event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? '';
   return [...events].sort((a, b) => time(a).localeCompare(time(b)));
-}
-
-/** Events about one object, oldest first. */
-export async function eventsFor(
-  kubectl: Kubectl,
-  namespace: string,
-  kind: string,
-  name: string,
-): Promise<KubeEvent[]> {
-  const events = await kubectl.json<List<KubeEvent>>(eventsArgs(namespace, kind, name), { readOnly: true });
-  // Filtered here too: a server that ignores the field selector must not mix in other objects' events.
-  return inTimeOrder(
-    events.items.filter((event) => event.involvedObject.kind === kind && event.involvedObject.name === name),
-  );
 }
 
 export interface LogOptions {
@@ -277,7 +190,7 @@ export function containerLogsArgs(
   subdomain('pod name', pod);
   label('container name', container);
   const tail = options.tailLines ?? 50;
-  if (!Number.isInteger(tail) || tail < 1) throw new Error(`containerLogs: invalid tailLines ${tail}`);
+  if (!Number.isInteger(tail) || tail < 1) throw new Error(`containerLogsArgs: invalid tailLines ${tail}`);
   return [
     'logs',
     pod,
@@ -288,21 +201,6 @@ export function containerLogsArgs(
     `--tail=${tail}`,
     ...(options.previous ? ['--previous'] : []),
   ];
-}
-
-/** The last lines a container printed; empty when it has none (not started, no previous instance). */
-export async function containerLogs(
-  kubectl: Kubectl,
-  namespace: string,
-  pod: string,
-  container: string,
-  options: LogOptions = {},
-): Promise<string> {
-  const result = await kubectl.run(containerLogsArgs(namespace, pod, container, options), {
-    readOnly: true,
-    ignoreExitCode: true,
-  });
-  return result.exitCode === 0 ? result.stdout : '';
 }
 
 async function orUndefinedWhenNotFound<T>(promise: Promise<T>): Promise<T | undefined> {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   annotate,
-  containerLogs,
-  eventsFor,
+  containerLogsArgs,
+  eventsArgs,
   getDeployment,
-  rolloutUndo,
   selectorString,
   setImage,
 } from '../../src/kubectl/index.js';
@@ -22,8 +21,8 @@ describe('kubectl operations', () => {
     await expect(annotate(kubectl, 'dev', 'deployment', 'api', { 'bad key!': 'v' })).rejects.toThrow(
       /annotation key/,
     );
-    await expect(rolloutUndo(kubectl, 'dev', 'api', -1)).rejects.toThrow(/invalid revision/);
-    await expect(containerLogs(kubectl, 'dev', 'pod', 'c', { tailLines: 0 })).rejects.toThrow(/tailLines/);
+    expect(() => containerLogsArgs('dev', 'pod', 'c', { tailLines: 0 })).toThrow(/tailLines/);
+    expect(() => eventsArgs('dev', 'pod', 'api-1')).toThrow(/invalid kind/);
     expect(kubectl.calls).toEqual([]);
   });
 
@@ -33,19 +32,6 @@ describe('kubectl operations', () => {
     ).toBeUndefined();
     const forbidden = new FakeKubectl(() => ({ exitCode: 1, stderr: 'Error from server (Forbidden): no' }));
     await expect(getDeployment(forbidden, 'dev', 'api')).rejects.toThrow(/Forbidden/);
-  });
-
-  it('rolloutUndo targets the recorded revision', async () => {
-    const kubectl = new FakeKubectl(() => ({}));
-    await rolloutUndo(kubectl, 'dev', 'api', 3);
-    expect(kubectl.calls[0]?.args).toEqual([
-      'rollout',
-      'undo',
-      'deployment/api',
-      '--namespace',
-      'dev',
-      '--to-revision=3',
-    ]);
   });
 
   it('selectorString writes every operator kubectl knows and refuses an empty selector', () => {
@@ -63,36 +49,8 @@ describe('kubectl operations', () => {
     expect(() => selectorString({})).toThrow(/empty selector/);
   });
 
-  it('eventsFor keeps only the object’s events, oldest first, even if the server ignores the field selector', async () => {
-    const event = (name: string, reason: string, time: string) => ({
-      metadata: { name: `${name}.${reason}` },
-      reason,
-      lastTimestamp: time,
-      involvedObject: { kind: 'Pod', name },
-    });
-    const kubectl = new FakeKubectl(() => ({
-      stdout: JSON.stringify({
-        items: [
-          event('api-1', 'BackOff', '2026-01-01T00:00:03Z'),
-          event('other', 'Pulled', '2026-01-01T00:00:01Z'),
-          event('api-1', 'Failed', '2026-01-01T00:00:02Z'),
-        ],
-      }),
-    }));
-    const events = await eventsFor(kubectl, 'dev', 'Pod', 'api-1');
-    expect(events.map((e) => e.reason)).toEqual(['Failed', 'BackOff']);
-    expect(kubectl.calls[0]?.args).toContain('involvedObject.kind=Pod,involvedObject.name=api-1');
-  });
-
-  it('containerLogs gives the previous instance’s tail, and nothing when kubectl has none', async () => {
-    const kubectl = new FakeKubectl(({ args }) =>
-      args.includes('--previous') ? { stdout: 'boom\n' } : { exitCode: 1, stderr: 'container not started' },
-    );
-    expect(await containerLogs(kubectl, 'dev', 'api-1', 'api', { previous: true, tailLines: 20 })).toBe(
-      'boom\n',
-    );
-    expect(await containerLogs(kubectl, 'dev', 'api-1', 'api')).toBe('');
-    expect(kubectl.calls[0]?.args).toEqual([
+  it('containerLogsArgs asks for the previous instance’s tail', () => {
+    expect(containerLogsArgs('dev', 'api-1', 'api', { previous: true, tailLines: 20 })).toEqual([
       'logs',
       'api-1',
       '--namespace',
@@ -102,5 +60,9 @@ describe('kubectl operations', () => {
       '--tail=20',
       '--previous',
     ]);
+  });
+
+  it('eventsArgs selects the events of one object', () => {
+    expect(eventsArgs('dev', 'Pod', 'api-1')).toContain('involvedObject.kind=Pod,involvedObject.name=api-1');
   });
 });
