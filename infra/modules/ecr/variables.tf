@@ -20,7 +20,7 @@ variable "keep_tagged_images" {
 }
 
 variable "untagged_expiry_days" {
-  description = "Days after which untagged images (leftover layers of interrupted pushes) expire."
+  description = "Days after which untagged images expire: leftovers of interrupted pushes, and images pushed by digest whose scan failed the gate (they never get a tag)."
   type        = number
   default     = 7
 
