@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { nodeBinary, repoRoot } from '../test/harness/paths.js';
+import { nodeBinary, repoRoot } from '../runner/src/paths.js';
 import { actionCases, bundleSizeMb, checkCase } from './bench-actions/cases.js';
 import { inputDefaults, runnerEnvironment } from './bench-actions/runner-env.js';
 

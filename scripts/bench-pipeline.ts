@@ -11,10 +11,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../cli/src/demo/demo.js';
 import { buildToReadyMs } from '../cli/src/demo/report.js';
+import { repoRoot } from '../runner/src/paths.js';
 import { unmountBelow } from '../sandbox/src/cluster/mounts.js';
 import { sandboxDown } from '../sandbox/src/sandbox.js';
 import { forgetServiceBundle } from '../service/build/bundle.js';
-import { repoRoot } from '../test/harness/paths.js';
 
 const PHASES = [
   'sandbox',

@@ -13,14 +13,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteManifest } from '../actions/build-push/test/registry-api.js';
+import { repoRoot } from '../runner/src/paths.js';
+import { runBundledAction, type StepRun } from '../runner/src/run-bundle.js';
 import { ensureNodeBaseImage } from '../sandbox/src/base-image.js';
 import type { RegistryCredentials } from '../sandbox/src/registry.js';
 import { sandboxUp } from '../sandbox/src/sandbox.js';
 import { beginTestRun, endTestRun, removeImagesLabelled } from '../sandbox/src/testing.js';
 import { ensureTrivy, ensureTrivyDb, trivyCacheDir } from '../sandbox/src/trivy.js';
 import { ensureServiceBundle } from '../service/build/bundle.js';
-import { repoRoot } from '../test/harness/paths.js';
-import { runBundledAction, type StepRun } from '../test/harness/run-bundle.js';
 
 function countFrom(name: string, fallback: number): number {
   const raw = process.env[name];

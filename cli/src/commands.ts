@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ActionMetadata, readActionMetadata } from '../../actions/lib/src/metadata.js';
-import { repoRoot } from '../../test/harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 
 /** A command: one of the actions, or `pipeline` (the root composite action). */
 export interface Command {

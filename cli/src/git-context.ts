@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
-import type { RunnerEvent } from '../../test/harness/events.js';
+import type { RunnerEvent } from '../../runner/src/events.js';
 import type { GlobalFlag } from './arguments.js';
 import { UsageError } from './usage-error.js';
 

@@ -1,5 +1,5 @@
-import type { OutputLine } from '../../test/harness/run-bundle.js';
-import { applyMasks, maskParts, parseWorkflowCommands } from '../../test/harness/runner-files.js';
+import type { OutputLine } from '../../runner/src/run-bundle.js';
+import { applyMasks, maskParts, parseWorkflowCommands } from '../../runner/src/runner-files.js';
 import type { Writer } from './output.js';
 
 /*

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type NodeRuntime, nodeBinary } from '../../test/harness/paths.js';
+import { type NodeRuntime, nodeBinary } from '../../runner/src/paths.js';
 import {
   GLOBAL_FLAGS,
   type GlobalFlag,

@@ -1,4 +1,4 @@
-import type { StepProgress } from '../../test/harness/composite.js';
+import type { StepProgress } from '../../runner/src/composite.js';
 import { type LiveLogOptions, printLog } from './live-log.js';
 import type { StepReport } from './run-command.js';
 

@@ -1,8 +1,8 @@
-import { runCompositeAction, type StepProgress } from '../../test/harness/composite.js';
-import type { RunnerEvent } from '../../test/harness/events.js';
-import type { NodeRuntime } from '../../test/harness/paths.js';
-import { repoRoot } from '../../test/harness/paths.js';
-import { type OutputLine, runBundledAction } from '../../test/harness/run-bundle.js';
+import { runCompositeAction, type StepProgress } from '../../runner/src/composite.js';
+import type { RunnerEvent } from '../../runner/src/events.js';
+import type { NodeRuntime } from '../../runner/src/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
+import { type OutputLine, runBundledAction } from '../../runner/src/run-bundle.js';
 import type { Command } from './commands.js';
 
 export interface StepReport {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readActionMetadata } from '../../actions/lib/src/metadata.js';
-import { repoRoot } from '../../test/harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 import { type Io, main } from '../src/main.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventVariables } from '../../test/harness/events.js';
+import { eventVariables } from '../../runner/src/events.js';
 import { runEventFor } from '../src/git-context.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { OutputLine } from '../../test/harness/run-bundle.js';
+import type { OutputLine } from '../../runner/src/run-bundle.js';
 import { LiveLog, liveStepPrinter, printLog } from '../src/live-log.js';
 
 /** A LiveLog on a clock the test moves. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ActionMetadata, readActionMetadata } from '../../actions/lib/src/metadata.js';
-import { repoRoot } from '../../test/harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 import { inputDefaults } from './runner-env.js';
 
 const action = (name: string, inputs: Record<string, string | undefined>): ActionMetadata => ({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../../test/harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 import { formatViolation, RULES } from '../../test/workflows/rules/index.js';
 import { schemaErrors } from '../../test/workflows/schema-check.js';
 import { parseActionsFile } from '../../test/workflows/steps.js';
@@ -35,6 +35,7 @@ describe('rewriteLocalUses() on the files a release ships', () => {
       `acme/k8s-ship/actions/deployment-status@${SOURCE_SHA}`,
       `acme/k8s-ship/actions/build-push@${SOURCE_SHA}`,
       `acme/k8s-ship/actions/trivy-scan@${SOURCE_SHA}`,
+      `acme/k8s-ship/actions/tag-image@${SOURCE_SHA}`,
       `acme/k8s-ship/actions/ssh-set-image@${SOURCE_SHA}`,
       `acme/k8s-ship/actions/rollout-wait@${SOURCE_SHA}`,
       `acme/k8s-ship/actions/deployment-status@${SOURCE_SHA}`,
@@ -150,7 +151,7 @@ describe('scripts/release-refs.ts (the command release.yml runs)', () => {
     const result = await cli([...args, 'action.yml']);
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(join(dir, 'action.yml'), 'utf8')).toBe(released['action.yml'].text);
-    expect(result.stdout.trim().split('\n')).toHaveLength(7);
+    expect(result.stdout.trim().split('\n')).toHaveLength(8);
     expect(result.stdout).toContain(`action.yml:`);
   });
 

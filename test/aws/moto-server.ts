@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '../../runner/src/paths.js';
 import { freeLoopbackPort, loopback } from '../../sandbox/src/ports.js';
-import { repoRoot } from '../harness/paths.js';
 
 /** moto's fixed account: what its ARNs, registry ids and owner ids name. */
 export const MOTO_ACCOUNT_ID = '123456789012';

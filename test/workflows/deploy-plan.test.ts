@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { githubContext, runnerContext } from '../harness/composite-context.js';
-import { evaluateTemplate } from '../harness/composite-expressions.js';
-import { pushEvent, type RunnerEvent, workflowDispatchEvent } from '../harness/events.js';
-import { repoRoot } from '../harness/paths.js';
-import { runBundledAction } from '../harness/run-bundle.js';
+import { githubContext, runnerContext } from '../../runner/src/composite-context.js';
+import { evaluateTemplate } from '../../runner/src/composite-expressions.js';
+import { pushEvent, type RunnerEvent, workflowDispatchEvent } from '../../runner/src/events.js';
+import { repoRoot } from '../../runner/src/paths.js';
+import { runBundledAction } from '../../runner/src/run-bundle.js';
 
 // deploy.yml's plan step, run for real: its `with:` evaluated as GitHub would for the event, then the
 // branch-to-namespace bundle through the runner-contract harness.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 import { exampleProblems, exampleUses, interfaceOf, ourTarget } from './doc-examples.js';
 
 const ACTIONS = [

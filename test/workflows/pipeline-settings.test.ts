@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 
 // Where pipeline.yml's job deploys: its `env:` evaluated as GitHub would, for a caller's inputs and the
 // variables of the GitHub environment the job runs in; then its check step, run by bash on those values.

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runScriptStep } from '../harness/composite-run-step.js';
-import { repoRoot } from '../harness/paths.js';
+import { runScriptStep } from '../../runner/src/composite-run-step.js';
+import { repoRoot } from '../../runner/src/paths.js';
 
 // release.yml's version and branch check, run with bash as the runner runs it, for a few versions.
 const release = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'release.yml'), 'utf8'));

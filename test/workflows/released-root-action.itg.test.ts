@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { NO_TOKEN_NOTICE } from '../../actions/deployment-status/src/main.js';
+import { runCompositeAction } from '../../runner/src/composite.js';
+import { pushEvent } from '../../runner/src/events.js';
+import { repoRoot } from '../../runner/src/paths.js';
 import { rewriteLocalUses } from '../../scripts/release-refs/rewrite.js';
-import { runCompositeAction } from '../harness/composite.js';
-import { pushEvent } from '../harness/events.js';
-import { type GitHubApiStandIn, startGitHubApiStandIn } from '../harness/github-api-stand-in.js';
-import { repoRoot } from '../harness/paths.js';
+import { type GitHubApiStandIn, startGitHubApiStandIn } from '../github-api-stand-in.js';
 
 /*
  * The root action as a release ships it (every step pinned to OWNER/REPO/actions/NAME@<sha> by

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readActionMetadata } from '../../actions/lib/src/metadata.js';
-import { repoRoot } from '../harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 
 interface Step {
   id: string;

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '../harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 import type { ActionsFile } from './workflow-files.js';
 
 type SchemaInput = Pick<ActionsFile, 'path' | 'kind' | 'text'>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../harness/paths.js';
+import { repoRoot } from '../../runner/src/paths.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: workflow YAML is walked as loose data in these checks
 type Loose = any;

@@ -2,14 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  loadEvent,
-  pullRequestEvent,
-  pushEvent,
-  workflowDispatchEvent,
-} from '../../../test/harness/events.js';
-import { NODE_RUNTIMES } from '../../../test/harness/paths.js';
-import { runBundledAction } from '../../../test/harness/run-bundle.js';
+import { loadEvent, pullRequestEvent, pushEvent, workflowDispatchEvent } from '../../../runner/src/events.js';
+import { NODE_RUNTIMES } from '../../../runner/src/paths.js';
+import { runBundledAction } from '../../../runner/src/run-bundle.js';
 import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
 import { DNS1123_LABEL } from '../../lib/src/kubectl/names.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
-import { parseKeyValueFile, parseWorkflowCommands } from '../../../test/harness/runner-files.js';
+import { parseKeyValueFile, parseWorkflowCommands } from '../../../runner/src/runner-files.js';
 import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
 import { DNS1123_LABEL } from '../../lib/src/kubectl/names.js';
 import { run } from '../src/main.js';

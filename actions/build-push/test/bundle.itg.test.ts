@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadEvent } from '../../../runner/src/events.js';
+import { type BundleRun, runBundledAction } from '../../../runner/src/run-bundle.js';
 import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
-import { loadEvent } from '../../../test/harness/events.js';
-import { type BundleRun, runBundledAction } from '../../../test/harness/run-bundle.js';
 import { layerEntryCheck } from '../../lib/src/docker/layer-digest-cache.js';
 import { argvRecordingDocker } from './argv-recording-docker.js';
 import {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { parseKeyValueFile } from '../../../test/harness/runner-files.js';
+import { parseKeyValueFile } from '../../../runner/src/runner-files.js';
 
 export interface InProcessStep {
   outputs: Record<string, string>;
@@ -12,7 +12,7 @@ export interface InProcessStep {
 
 /**
  * Runs an action's run() in this process with the runner's variables set, for tests that hand run() its
- * dependencies (a recording command runner, a fixed clock); the bundle tests use test/harness instead.
+ * dependencies (a recording command runner, a fixed clock); the bundle tests use the runner emulator (runner/) instead.
  */
 export async function runInProcess(
   env: Record<string, string>,

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadEvent, pullRequestEvent, type RunnerEvent } from '../../../test/harness/events.js';
-import { type GitHubApiStandIn, startGitHubApiStandIn } from '../../../test/harness/github-api-stand-in.js';
-import { NODE_RUNTIMES } from '../../../test/harness/paths.js';
-import { runBundledAction } from '../../../test/harness/run-bundle.js';
+import { loadEvent, pullRequestEvent, type RunnerEvent } from '../../../runner/src/events.js';
+import { NODE_RUNTIMES } from '../../../runner/src/paths.js';
+import { runBundledAction } from '../../../runner/src/run-bundle.js';
+import { type GitHubApiStandIn, startGitHubApiStandIn } from '../../../test/github-api-stand-in.js';
 import { NO_TOKEN_NOTICE } from '../src/main.js';
 
 // The committed bundle, run through the runner contract against a loopback stand-in for GitHub's REST API

@@ -13,10 +13,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runBundledAction, type StepRun } from '../../../runner/src/run-bundle.js';
 import { sleep } from '../../../sandbox/src/exec.js';
 import { sandboxUp } from '../../../sandbox/src/sandbox.js';
 import { beginTestRun, endTestRun } from '../../../sandbox/src/testing.js';
-import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
 import { SandboxApp } from '../test/sandbox-app.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');

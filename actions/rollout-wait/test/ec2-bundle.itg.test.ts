@@ -3,11 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_RUNTIMES } from '../../../runner/src/paths.js';
+import { runBundledAction } from '../../../runner/src/run-bundle.js';
 import { AwsFaultProxy } from '../../../test/aws/fault-proxy.js';
 import { createMotoNode } from '../../../test/aws/moto-ec2.js';
 import { awsEnvironment, MOTO_REGION, useMoto } from '../../../test/aws/use-moto.js';
-import { NODE_RUNTIMES } from '../../../test/harness/paths.js';
-import { runBundledAction } from '../../../test/harness/run-bundle.js';
 import { createEc2Client } from '../../lib/src/ssh/ec2-sdk.js';
 
 // The bundle loads the EC2 client from a chunk of its own only when an EC2 input asks for it: this runs

@@ -3,10 +3,10 @@ import { get } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type OutputLine, runBundledAction, type StepRun } from '../../../runner/src/run-bundle.js';
 import { sleep } from '../../../sandbox/src/exec.js';
 import { cutSshSessions } from '../../../sandbox/src/sandbox.js';
 import { useSandbox } from '../../../sandbox/src/testing.js';
-import { type OutputLine, runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
 import { type StallRelay, startStallRelay } from '../../lib/test/ssh/stall-relay.js';
 import { SandboxApp } from './sandbox-app.js';
 

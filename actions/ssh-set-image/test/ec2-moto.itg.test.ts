@@ -3,10 +3,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { NODE_RUNTIMES, repoRoot } from '../../../runner/src/paths.js';
+import { runBundledAction } from '../../../runner/src/run-bundle.js';
 import { createMotoNode, ingressRules } from '../../../test/aws/moto-ec2.js';
 import { awsEnvironment, MOTO_REGION, useMoto } from '../../../test/aws/use-moto.js';
-import { NODE_RUNTIMES, repoRoot } from '../../../test/harness/paths.js';
-import { runBundledAction } from '../../../test/harness/run-bundle.js';
 import { createEc2Client } from '../../lib/src/ssh/ec2-sdk.js';
 
 // The committed bundles (main and post, as the runner runs them, under each Node an action may meet; the

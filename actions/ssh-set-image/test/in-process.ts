@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseKeyValueFile } from '../../../test/harness/runner-files.js';
+import { parseKeyValueFile } from '../../../runner/src/runner-files.js';
 
 export interface InProcessRun {
   exitCode: number | undefined;
@@ -15,7 +15,7 @@ export interface InProcessRun {
 
 /**
  * Runs `fn` (the action's run()) in this process with INPUT_* and the runner's file variables set, then
- * restores the environment. For tests that need a fake inside the process; bundle tests use test/harness.
+ * restores the environment. For tests that need a fake inside the process; bundle tests use the runner emulator (runner/).
  */
 export async function runInProcess(
   inputs: Record<string, string>,

@@ -11,12 +11,12 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { OVERLAYS } from '../../../k8s/src/paths.js';
+import { repoRoot } from '../../../runner/src/paths.js';
+import { runBundledAction, type StepRun } from '../../../runner/src/run-bundle.js';
 import { useSandbox } from '../../../sandbox/src/testing.js';
 import { AwsFaultProxy } from '../../../test/aws/fault-proxy.js';
 import { createMotoNode, ingressRules, type MotoNode } from '../../../test/aws/moto-ec2.js';
 import { awsEnvironment, MOTO_REGION, useMoto } from '../../../test/aws/use-moto.js';
-import { repoRoot } from '../../../test/harness/paths.js';
-import { runBundledAction, type StepRun } from '../../../test/harness/run-bundle.js';
 import {
   CHANGE_CAUSE_ANNOTATION,
   deploymentImages,

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadEvent } from '../../../runner/src/events.js';
+import { type BundleRun, runBundledAction } from '../../../runner/src/run-bundle.js';
 import { readRegistryCredentials } from '../../../sandbox/src/registry.js';
 import { useSandbox } from '../../../sandbox/src/testing.js';
-import { loadEvent } from '../../../test/harness/events.js';
-import { type BundleRun, runBundledAction } from '../../../test/harness/run-bundle.js';
 import {
   type BasicRegistry,
   deleteManifest,

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runBundledAction } from '../../../runner/src/run-bundle.js';
 import { type DockerEngine, dockerEnv } from '../../../sandbox/src/docker-engine.js';
 import { run } from '../../../sandbox/src/exec.js';
 import type { RegistryCredentials } from '../../../sandbox/src/registry.js';
@@ -25,7 +26,6 @@ import {
   type TrivyTools,
   trivyCacheDir,
 } from '../../../sandbox/src/trivy.js';
-import { runBundledAction } from '../../../test/harness/run-bundle.js';
 import { loadSarifValidator, type SarifValidator } from './sarif-schema.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');

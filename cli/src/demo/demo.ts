@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '../../../runner/src/paths.js';
 import { ensureNodeBaseImage } from '../../../sandbox/src/base-image.js';
 import type { Starter } from '../../../sandbox/src/sandbox.js';
 import { ensureServiceBundle } from '../../../service/build/bundle.js';
-import { repoRoot } from '../../../test/harness/paths.js';
 import type { Writer } from '../output.js';
 import type { CommandResult } from '../run-command.js';
 import { pipelinePhases } from './pipeline-phases.js';

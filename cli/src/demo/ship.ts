@@ -1,4 +1,4 @@
-import { repoRoot } from '../../../test/harness/paths.js';
+import { repoRoot } from '../../../runner/src/paths.js';
 import { main as cli } from '../main.js';
 import type { Writer } from '../output.js';
 import type { CommandResult } from '../run-command.js';

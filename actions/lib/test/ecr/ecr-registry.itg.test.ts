@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-ecr';
 import { parse } from '@cdktf/hcl2json';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { repoRoot } from '../../../../runner/src/paths.js';
 import { MOTO_ACCOUNT_ID } from '../../../../test/aws/moto-server.js';
 import { MOTO_REGION, useMoto } from '../../../../test/aws/use-moto.js';
-import { repoRoot } from '../../../../test/harness/paths.js';
 import { createAwsClientFactory } from '../../src/aws.js';
 import { EcrError, EcrRegistry } from '../../src/ecr/ecr-registry.js';
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { repoRoot } from '../../../../runner/src/paths.js';
 import { cutSshSessions } from '../../../../sandbox/src/sandbox.js';
 import { useSandbox } from '../../../../sandbox/src/testing.js';
-import { repoRoot } from '../../../../test/harness/paths.js';
 import {
   type KubectlClient,
   KubectlError,

@@ -14,8 +14,8 @@ import {
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { parseKeyValueFile } from '../../../../runner/src/runner-files.js';
 import { MOTO_REGION, useMoto } from '../../../../test/aws/use-moto.js';
-import { parseKeyValueFile } from '../../../../test/harness/runner-files.js';
 import { openSshAccess, type SshAccessDeps } from '../../src/ssh/access.js';
 import type { SshConnectionSettings } from '../../src/ssh/connection-inputs.js';
 import { findEc2Host } from '../../src/ssh/ec2-host.js';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pullRequestEvent } from './events.js';
-import { NODE_RUNTIMES } from './paths.js';
-import { type OutputLine, runBundledAction } from './run-bundle.js';
+import { pullRequestEvent } from '../src/events.js';
+import { NODE_RUNTIMES } from '../src/paths.js';
+import { type OutputLine, runBundledAction } from '../src/run-bundle.js';
 
 const probe = join(import.meta.dirname, 'fixtures', 'contract-action');
 

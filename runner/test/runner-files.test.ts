@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventVariables, loadEvent, pullRequestEvent, workflowDispatchEvent } from './events.js';
-import { applyMasks, maskParts, parseKeyValueFile, parseWorkflowCommands } from './runner-files.js';
+import { eventVariables, loadEvent, pullRequestEvent, workflowDispatchEvent } from '../src/events.js';
+import { applyMasks, maskParts, parseKeyValueFile, parseWorkflowCommands } from '../src/runner-files.js';
 
 describe('parseKeyValueFile()', () => {
   it('reads name=value lines and name<<DELIM heredocs, later entries winning', () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ExpressionContexts, evaluateCondition, evaluateTemplate } from './composite-expressions.js';
+import {
+  type ExpressionContexts,
+  evaluateCondition,
+  evaluateTemplate,
+} from '../src/composite-expressions.js';
 
 const contexts: ExpressionContexts = {
   github: { ref_name: 'feature/x', event_name: 'push', event: { head_commit: { message: 'fix it' } } },

@@ -12,11 +12,9 @@ export interface RunnerEvent {
   sha?: string;
 }
 
-/** A fresh copy of one of the payloads in test/fixtures/events, to change freely in a test. */
+/** A fresh copy of one of the payloads in runner/events, to change freely in a test. */
 export function loadEvent(fixture: EventFixture): RunnerEvent {
-  const payload = JSON.parse(
-    readFileSync(join(repoRoot, 'test', 'fixtures', 'events', `${fixture}.json`), 'utf8'),
-  );
+  const payload = JSON.parse(readFileSync(join(repoRoot, 'runner', 'events', `${fixture}.json`), 'utf8'));
   const name = fixture === 'push-tag' ? 'push' : fixture;
   return { name, payload };
 }

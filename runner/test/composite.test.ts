@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCompositeAction, type StepProgress } from './composite.js';
-import { pushEvent } from './events.js';
-import { repoRoot } from './paths.js';
+import { runCompositeAction, type StepProgress } from '../src/composite.js';
+import { pushEvent } from '../src/events.js';
+import { repoRoot } from '../src/paths.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'composite-fixtures', name);
 
