@@ -57521,7 +57521,6 @@ function checkExisting(plan, existing, imageId) {
 }
 /** Builds the image, pushes every tag (with retries on transient failures), and reads the digest back. */
 async function publishImage(plan, deps) {
-    const now = deps.now ?? Date.now;
     const existing = deps.immutable
         ? await existingTags(plan, deps.immutable)
         : new Map();
@@ -57532,15 +57531,7 @@ async function publishImage(plan, deps) {
     const command = builder === 'buildx'
         ? buildxCommand({ ...spec, tags: toPush.map((tag) => taggedRef(plan.image, tag)) }, toPush.length > 0)
         : classicBuildCommand(spec, builder);
-    if (builder === 'legacy')
-        deps.log.warning('docker buildx is missing: building with the legacy builder');
-    for (const ignored of command.ignored)
-        deps.log.warning(`Ignored without docker buildx: ${ignored}`);
-    const started = now();
-    await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
-    const buildMs = now() - started;
-    const imageId = readImageId(plan.build.iidFile);
-    checkExisting(plan, existing, imageId);
+    const { buildMs, imageId } = await buildChecked(plan, deps, { builder, command, existing });
     if (!command.pushes) {
         for (const tag of toPush) {
             await (0,src/* retry */.L5)(() => deps.docker.push(taggedRef(plan.image, tag)), {
@@ -57573,6 +57564,24 @@ async function publishImage(plan, deps) {
         alreadyPresent: [...existing.keys()],
         tagged: true,
     };
+}
+/**
+ * Runs the build (its warnings first), then checks the image it made against the tags an immutable
+ * repository already holds; the build time and the image ID.
+ */
+async function buildChecked(plan, deps, build) {
+    const now = deps.now ?? Date.now;
+    const { builder, command, existing } = build;
+    if (builder === 'legacy')
+        deps.log.warning('docker buildx is missing: building with the legacy builder');
+    for (const ignored of command.ignored)
+        deps.log.warning(`Ignored without docker buildx: ${ignored}`);
+    const started = now();
+    await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
+    const buildMs = now() - started;
+    const imageId = readImageId(plan.build.iidFile);
+    checkExisting(plan, existing, imageId);
+    return { buildMs, imageId };
 }
 /** Reads the image ID the build wrote, or fails when it wrote none. */
 function readImageId(iidFile) {
@@ -58280,15 +58289,7 @@ async function publishByDigest(plan, deps) {
     const command = builder === 'buildx'
         ? buildxPushByDigestCommand(plan.build, repositoryName(plan.image), metadataFile)
         : classicBuildCommand({ ...plan.build, tags: [localRef] }, builder);
-    if (builder === 'legacy')
-        deps.log.warning('docker buildx is missing: building with the legacy builder');
-    for (const ignored of command.ignored)
-        deps.log.warning(`Ignored without docker buildx: ${ignored}`);
-    const started = now();
-    await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
-    const buildMs = now() - started;
-    const imageId = readImageId(plan.build.iidFile);
-    checkExisting(plan, existing, imageId);
+    const { buildMs, imageId } = await buildChecked(plan, deps, { builder, command, existing });
     let digest;
     let uploadedBytes;
     if (command.pushes) {

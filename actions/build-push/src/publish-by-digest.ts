@@ -17,12 +17,11 @@ import { isTransientRegistryError } from '../../lib/src/docker/registry-client.j
 import type { ExistingImage } from '../../lib/src/ecr/ecr-registry.js';
 import { retry } from '../../lib/src/index.js';
 import {
-  checkExisting,
+  buildChecked,
   existingTags,
   type PublishDeps,
   type PublishPlan,
   type PublishResult,
-  readImageId,
 } from './publish.js';
 
 /**
@@ -61,14 +60,7 @@ export async function publishByDigest(plan: PublishPlan, deps: PublishByDigestDe
     builder === 'buildx'
       ? buildxPushByDigestCommand(plan.build, repositoryName(plan.image), metadataFile)
       : classicBuildCommand({ ...plan.build, tags: [localRef] }, builder);
-  if (builder === 'legacy') deps.log.warning('docker buildx is missing: building with the legacy builder');
-  for (const ignored of command.ignored) deps.log.warning(`Ignored without docker buildx: ${ignored}`);
-
-  const started = now();
-  await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
-  const buildMs = now() - started;
-  const imageId = readImageId(plan.build.iidFile);
-  checkExisting(plan, existing, imageId);
+  const { buildMs, imageId } = await buildChecked(plan, deps, { builder, command, existing });
 
   let digest: string;
   let uploadedBytes: number | undefined;

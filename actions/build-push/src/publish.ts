@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { type BuildSpec, buildxCommand, classicBuildCommand } from '../../lib/src/docker/build-command.js';
+import {
+  type BuildCommand,
+  type Builder,
+  type BuildSpec,
+  buildxCommand,
+  classicBuildCommand,
+} from '../../lib/src/docker/build-command.js';
 import { type Docker, isTransientDockerError } from '../../lib/src/docker/docker-cli.js';
 import {
   digestRef,
@@ -88,7 +94,6 @@ export function checkExisting(
 
 /** Builds the image, pushes every tag (with retries on transient failures), and reads the digest back. */
 export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promise<PublishResult> {
-  const now = deps.now ?? Date.now;
   const existing = deps.immutable
     ? await existingTags(plan, deps.immutable)
     : new Map<string, ExistingImage>();
@@ -101,15 +106,7 @@ export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promis
     builder === 'buildx'
       ? buildxCommand({ ...spec, tags: toPush.map((tag) => taggedRef(plan.image, tag)) }, toPush.length > 0)
       : classicBuildCommand(spec, builder);
-  if (builder === 'legacy') deps.log.warning('docker buildx is missing: building with the legacy builder');
-  for (const ignored of command.ignored) deps.log.warning(`Ignored without docker buildx: ${ignored}`);
-
-  const started = now();
-  await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
-  const buildMs = now() - started;
-  const imageId = readImageId(plan.build.iidFile);
-
-  checkExisting(plan, existing, imageId);
+  const { buildMs, imageId } = await buildChecked(plan, deps, { builder, command, existing });
 
   if (!command.pushes) {
     for (const tag of toPush) {
@@ -148,6 +145,27 @@ export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promis
     alreadyPresent: [...existing.keys()],
     tagged: true,
   };
+}
+
+/**
+ * Runs the build (its warnings first), then checks the image it made against the tags an immutable
+ * repository already holds; the build time and the image ID.
+ */
+export async function buildChecked(
+  plan: PublishPlan,
+  deps: Pick<PublishDeps, 'docker' | 'log' | 'now'>,
+  build: { builder: Builder; command: BuildCommand; existing: Map<string, ExistingImage> },
+): Promise<{ buildMs: number; imageId: string }> {
+  const now = deps.now ?? Date.now;
+  const { builder, command, existing } = build;
+  if (builder === 'legacy') deps.log.warning('docker buildx is missing: building with the legacy builder');
+  for (const ignored of command.ignored) deps.log.warning(`Ignored without docker buildx: ${ignored}`);
+  const started = now();
+  await deps.docker.build(command, (chunk) => deps.log.info(chunk.trimEnd()));
+  const buildMs = now() - started;
+  const imageId = readImageId(plan.build.iidFile);
+  checkExisting(plan, existing, imageId);
+  return { buildMs, imageId };
 }
 
 /** Reads the image ID the build wrote, or fails when it wrote none. */
