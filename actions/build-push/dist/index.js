@@ -56327,167 +56327,6 @@ function isTransientDockerError(error) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./actions/lib/src/docker/layer-digest-cache.ts
-/**
- * Remembers, for each image layer pushed by digest, the digest and size of the gzip blob it became, keyed
- * by its diff ID (the sha256 of the uncompressed layer). With it, a layer the registry already holds is
- * neither compressed nor read again: the manifest only needs the blob's digest and size.
- *
- * Why an entry cannot ship a broken image:
- * - Both sides are content hashes, so a correct entry never goes stale: the gzip of that layer had that
- *   digest once and the blob of that digest is those bytes for ever. What changes is only whether the
- *   registry holds it, so the caller uses an entry only after the registry says it has the blob.
- * - An entry is only ever written from a compression just done, whose input was checked against the diff
- *   ID the image config lists, and whose output digest is what was uploaded (the registry checks it).
- * - What remains is a file that is wrong on disk (damaged, edited, another tool's): each entry carries the
- *   uncompressed size, checked against the layer in hand, and a checksum binding diff ID, sizes and digest,
- *   so a value moved to another key or changed by hand is dropped. Checking the blob itself would mean
- *   downloading and unpacking it, which costs about what compressing again costs; a deliberately forged
- *   entry (checksum recomputed) is therefore not caught here, and is caught at pull time: docker and
- *   containerd compare each pulled layer with the config's diff IDs and refuse the image.
- */
-
-
-
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** A few thousand layers: a few hundred KB of JSON, more than a runner's images ever share. */
-const MAX_ENTRIES = 4000;
-/** `$XDG_CACHE_HOME/k8s-ship/layer-digests.json`, else `~/.cache/k8s-ship/layer-digests.json`. */
-function layerDigestCachePath(env = process.env, home = (0,external_node_os_.homedir)()) {
-    const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : (0,external_node_path_.join)(home, '.cache');
-    return (0,external_node_path_.join)(base, 'k8s-ship', 'layer-digests.json');
-}
-/** The checksum an entry carries: it ties the blob to this layer and to nothing else. */
-function layerEntryCheck(diffId, layerSize, blob) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(`k8s-ship layer ${diffId} ${layerSize} ${blob.digest} ${blob.size}`)
-        .digest('hex');
-}
-function validEntry(diffId, value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const entry = value;
-    return (DIGEST.test(diffId) &&
-        typeof entry.digest === 'string' &&
-        DIGEST.test(entry.digest) &&
-        Number.isSafeInteger(entry.size) &&
-        Number.isSafeInteger(entry.layerSize) &&
-        typeof entry.usedAt === 'number' &&
-        entry.check === layerEntryCheck(diffId, entry.layerSize, entry));
-}
-function readEntries(path) {
-    const entries = new Map();
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return { entries, dropped: 0 };
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return { entries, dropped: 1 };
-    }
-    let dropped = 0;
-    if (parsed.version !== 1 || typeof parsed.layers !== 'object' || parsed.layers === null)
-        return { entries, dropped: 1 };
-    for (const [diffId, entry] of Object.entries(parsed.layers)) {
-        if (validEntry(diffId, entry))
-            entries.set(diffId, entry);
-        else
-            dropped++;
-    }
-    return { entries, dropped };
-}
-class LayerDigestCache {
-    path;
-    entries;
-    dropped;
-    now;
-    changed = new Set();
-    constructor(path, entries, 
-    /** Entries of the file that failed their checks and were left out. */
-    dropped, now) {
-        this.path = path;
-        this.entries = entries;
-        this.dropped = dropped;
-        this.now = now;
-    }
-    /** The file's entries; a missing or unreadable file is an empty cache, never an error. */
-    static load(path, now = Date.now) {
-        const { entries, dropped } = readEntries(path);
-        return new LayerDigestCache(path, entries, dropped, now);
-    }
-    get size() {
-        return this.entries.size;
-    }
-    /** The blob a layer of this diff ID and uncompressed size became, if known and consistent. */
-    get(diffId, layerSize) {
-        const entry = this.entries.get(diffId);
-        if (entry === undefined || entry.layerSize !== layerSize)
-            return undefined;
-        return { digest: entry.digest, size: entry.size };
-    }
-    /** Marks an entry as used just now, so that it outlives unused ones when the file is full. */
-    touch(diffId) {
-        const entry = this.entries.get(diffId);
-        if (entry === undefined)
-            return;
-        entry.usedAt = this.now();
-        this.changed.add(diffId);
-    }
-    set(diffId, layerSize, blob) {
-        if (!DIGEST.test(diffId) || !DIGEST.test(blob.digest))
-            throw new Error(`not a sha256 digest: ${diffId} → ${blob.digest}`);
-        this.entries.set(diffId, {
-            digest: blob.digest,
-            size: blob.size,
-            layerSize,
-            check: layerEntryCheck(diffId, layerSize, blob),
-            usedAt: this.now(),
-        });
-        this.changed.add(diffId);
-    }
-    /** Forgets an entry the caller found wrong. */
-    delete(diffId) {
-        if (this.entries.delete(diffId))
-            this.changed.add(diffId);
-    }
-    /**
-     * Writes the file atomically (a temporary file in the same folder, then a rename), merged with what other
-     * jobs on this runner wrote since it was read: this instance's changes win, the rest is kept.
-     */
-    save() {
-        if (this.changed.size === 0)
-            return;
-        const merged = readEntries(this.path).entries;
-        for (const diffId of this.changed) {
-            const entry = this.entries.get(diffId);
-            if (entry === undefined)
-                merged.delete(diffId);
-            else
-                merged.set(diffId, entry);
-        }
-        const kept = [...merged].sort(([, a], [, b]) => b.usedAt - a.usedAt).slice(0, MAX_ENTRIES);
-        const file = { version: 1, layers: Object.fromEntries(kept) };
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-        const temporary = `${this.path}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
-        try {
-            (0,external_node_fs_.writeFileSync)(temporary, `${JSON.stringify(file, null, 1)}\n`, { mode: 0o644 });
-            (0,external_node_fs_.renameSync)(temporary, this.path);
-        }
-        catch (error) {
-            (0,external_node_fs_.rmSync)(temporary, { force: true });
-            throw error;
-        }
-        this.changed.clear();
-    }
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/image-ref.ts
 const DOCKER_HUB = 'docker.io';
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
@@ -56605,10 +56444,179 @@ function parseImageReference(reference, what = 'image') {
         throw fail('it has neither tag nor digest');
     return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
 }
+/** True for a reference in the grammar, pinned or not (`app` and `app:latest` too): what a scanner may read. */
+function isValidImageReference(reference) {
+    const { name, tag, digest, extra } = splitImageReference(reference);
+    return (extra === undefined &&
+        isValidImageName(name) &&
+        (tag === undefined || DOCKER_TAG.test(tag)) &&
+        (digest === undefined || SHA256_DIGEST.test(digest)));
+}
 /** True for `…@sha256:…`: the bytes are fixed, whatever happens to the tag. */
 function isPinnedByDigest(reference) {
     const { digest, extra } = splitImageReference(reference);
     return digest !== undefined && extra === undefined && SHA256_DIGEST.test(digest);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/docker/layer-digest-cache.ts
+/**
+ * Remembers, for each image layer pushed by digest, the digest and size of the gzip blob it became, keyed
+ * by its diff ID (the sha256 of the uncompressed layer). With it, a layer the registry already holds is
+ * neither compressed nor read again: the manifest only needs the blob's digest and size.
+ *
+ * Why an entry cannot ship a broken image:
+ * - Both sides are content hashes, so a correct entry never goes stale: the gzip of that layer had that
+ *   digest once and the blob of that digest is those bytes for ever. What changes is only whether the
+ *   registry holds it, so the caller uses an entry only after the registry says it has the blob.
+ * - An entry is only ever written from a compression just done, whose input was checked against the diff
+ *   ID the image config lists, and whose output digest is what was uploaded (the registry checks it).
+ * - What remains is a file that is wrong on disk (damaged, edited, another tool's): each entry carries the
+ *   uncompressed size, checked against the layer in hand, and a checksum binding diff ID, sizes and digest,
+ *   so a value moved to another key or changed by hand is dropped. Checking the blob itself would mean
+ *   downloading and unpacking it, which costs about what compressing again costs; a deliberately forged
+ *   entry (checksum recomputed) is therefore not caught here, and is caught at pull time: docker and
+ *   containerd compare each pulled layer with the config's diff IDs and refuse the image.
+ */
+
+
+
+
+
+/** A few thousand layers: a few hundred KB of JSON, more than a runner's images ever share. */
+const MAX_ENTRIES = 4000;
+/** `$XDG_CACHE_HOME/k8s-ship/layer-digests.json`, else `~/.cache/k8s-ship/layer-digests.json`. */
+function layerDigestCachePath(env = process.env, home = (0,external_node_os_.homedir)()) {
+    const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : (0,external_node_path_.join)(home, '.cache');
+    return (0,external_node_path_.join)(base, 'k8s-ship', 'layer-digests.json');
+}
+/** The checksum an entry carries: it ties the blob to this layer and to nothing else. */
+function layerEntryCheck(diffId, layerSize, blob) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`k8s-ship layer ${diffId} ${layerSize} ${blob.digest} ${blob.size}`)
+        .digest('hex');
+}
+function validEntry(diffId, value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const entry = value;
+    return (SHA256_DIGEST.test(diffId) &&
+        typeof entry.digest === 'string' &&
+        SHA256_DIGEST.test(entry.digest) &&
+        Number.isSafeInteger(entry.size) &&
+        Number.isSafeInteger(entry.layerSize) &&
+        typeof entry.usedAt === 'number' &&
+        entry.check === layerEntryCheck(diffId, entry.layerSize, entry));
+}
+function readEntries(path) {
+    const entries = new Map();
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return { entries, dropped: 0 };
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return { entries, dropped: 1 };
+    }
+    let dropped = 0;
+    if (parsed.version !== 1 || typeof parsed.layers !== 'object' || parsed.layers === null)
+        return { entries, dropped: 1 };
+    for (const [diffId, entry] of Object.entries(parsed.layers)) {
+        if (validEntry(diffId, entry))
+            entries.set(diffId, entry);
+        else
+            dropped++;
+    }
+    return { entries, dropped };
+}
+class LayerDigestCache {
+    path;
+    entries;
+    dropped;
+    now;
+    changed = new Set();
+    constructor(path, entries, 
+    /** Entries of the file that failed their checks and were left out. */
+    dropped, now) {
+        this.path = path;
+        this.entries = entries;
+        this.dropped = dropped;
+        this.now = now;
+    }
+    /** The file's entries; a missing or unreadable file is an empty cache, never an error. */
+    static load(path, now = Date.now) {
+        const { entries, dropped } = readEntries(path);
+        return new LayerDigestCache(path, entries, dropped, now);
+    }
+    get size() {
+        return this.entries.size;
+    }
+    /** The blob a layer of this diff ID and uncompressed size became, if known and consistent. */
+    get(diffId, layerSize) {
+        const entry = this.entries.get(diffId);
+        if (entry === undefined || entry.layerSize !== layerSize)
+            return undefined;
+        return { digest: entry.digest, size: entry.size };
+    }
+    /** Marks an entry as used just now, so that it outlives unused ones when the file is full. */
+    touch(diffId) {
+        const entry = this.entries.get(diffId);
+        if (entry === undefined)
+            return;
+        entry.usedAt = this.now();
+        this.changed.add(diffId);
+    }
+    set(diffId, layerSize, blob) {
+        if (!SHA256_DIGEST.test(diffId) || !SHA256_DIGEST.test(blob.digest))
+            throw new Error(`not a sha256 digest: ${diffId} → ${blob.digest}`);
+        this.entries.set(diffId, {
+            digest: blob.digest,
+            size: blob.size,
+            layerSize,
+            check: layerEntryCheck(diffId, layerSize, blob),
+            usedAt: this.now(),
+        });
+        this.changed.add(diffId);
+    }
+    /** Forgets an entry the caller found wrong. */
+    delete(diffId) {
+        if (this.entries.delete(diffId))
+            this.changed.add(diffId);
+    }
+    /**
+     * Writes the file atomically (a temporary file in the same folder, then a rename), merged with what other
+     * jobs on this runner wrote since it was read: this instance's changes win, the rest is kept.
+     */
+    save() {
+        if (this.changed.size === 0)
+            return;
+        const merged = readEntries(this.path).entries;
+        for (const diffId of this.changed) {
+            const entry = this.entries.get(diffId);
+            if (entry === undefined)
+                merged.delete(diffId);
+            else
+                merged.set(diffId, entry);
+        }
+        const kept = [...merged].sort(([, a], [, b]) => b.usedAt - a.usedAt).slice(0, MAX_ENTRIES);
+        const file = { version: 1, layers: Object.fromEntries(kept) };
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
+        const temporary = `${this.path}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+        try {
+            (0,external_node_fs_.writeFileSync)(temporary, `${JSON.stringify(file, null, 1)}\n`, { mode: 0o644 });
+            (0,external_node_fs_.renameSync)(temporary, this.path);
+        }
+        catch (error) {
+            (0,external_node_fs_.rmSync)(temporary, { force: true });
+            throw error;
+        }
+        this.changed.clear();
+    }
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/registry-client.ts
@@ -56652,15 +56660,14 @@ function isTransientRegistryError(error) {
     return typeof code === 'string' && TRANSIENT_NETWORK_CODE.test(code);
 }
 /** A tag as the distribution spec allows it in a URL. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const registry_client_DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
-const isDigest = (reference) => registry_client_DIGEST.test(reference);
+const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+const isDigest = (reference) => DIGEST.test(reference);
 /** `registry/repository:tag` or `registry/repository@sha256:…`, for messages. */
 function describeReference(image, reference) {
     return `${image.registry}/${image.repository}${isDigest(reference) ? '@' : ':'}${reference}`;
 }
 function checkReference(image, reference) {
-    if (!TAG.test(reference) && !isDigest(reference)) {
+    if (!DOCKER_TAG.test(reference) && !isDigest(reference)) {
         throw new RegistryApiError(`'${reference}' is neither a tag nor a sha256 digest, so it names nothing in ${image.registry}/${image.repository}`);
     }
 }
@@ -56907,7 +56914,7 @@ class RegistryClient {
             throw new RegistryApiError(`reading ${name} answered ${response.status}`, response.status);
         }
         const digest = response.headers.get('docker-content-digest');
-        if (digest === null || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+        if (digest === null || !SHA256_DIGEST.test(digest)) {
             throw new RegistryApiError(`${image.registry} gave no Docker-Content-Digest for ${image.repository}:${tag}`);
         }
         return digest;
@@ -57237,6 +57244,7 @@ async function resolveRegistryLogin(input, createEcrClient) {
 // EXTERNAL MODULE: ./actions/lib/src/index.ts + 11 modules
 var src = __nccwpck_require__(2762);
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/build-command.ts
+
 /** Names the build must keep for itself: a build argument may not override how docker itself runs. */
 const RESERVED_BUILD_ARG_NAMES = ['PATH', 'HOME', 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_BUILDKIT'];
 function commonArgs(spec) {
@@ -57294,7 +57302,7 @@ function buildxMetadataDigest(text, source = 'the buildx metadata file') {
     catch {
         throw new Error(`${source} is not JSON`);
     }
-    if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest))
+    if (typeof digest !== 'string' || !SHA256_DIGEST.test(digest))
         throw new Error(`${source} holds no containerimage.digest`);
     return digest;
 }
@@ -57586,7 +57594,7 @@ async function buildChecked(plan, deps, build) {
 /** Reads the image ID the build wrote, or fails when it wrote none. */
 function readImageId(iidFile) {
     const imageId = (0,external_node_fs_.readFileSync)(iidFile, 'utf8').trim();
-    if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
+    if (!SHA256_DIGEST.test(imageId))
         throw new Error(`the build wrote no image ID to ${iidFile}`);
     return imageId;
 }
@@ -57987,7 +57995,6 @@ const MEDIA_TYPES = {
     ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
 };
 const UNCOMPRESSED_LAYERS = new Set([MEDIA_TYPES.dockerLayer, MEDIA_TYPES.ociLayer]);
-const push_by_digest_DIGEST = /^sha256:[0-9a-f]{64}$/;
 class SavedImageError extends Error {
     constructor(message) {
         super(message);
@@ -58007,7 +58014,7 @@ async function readJson(tar, name) {
     }
 }
 function blobPath(digest) {
-    if (!push_by_digest_DIGEST.test(digest))
+    if (!SHA256_DIGEST.test(digest))
         throw new SavedImageError(`unsupported digest in the saved image: ${digest}`);
     return `blobs/sha256/${digest.slice('sha256:'.length)}`;
 }
@@ -58020,7 +58027,7 @@ function diffIdsOf(config, where) {
         throw new SavedImageError(`the image config ${where} is not JSON`);
     }
     const diffIds = parsed.rootfs?.diff_ids;
-    if (!Array.isArray(diffIds) || !diffIds.every((id) => typeof id === 'string' && push_by_digest_DIGEST.test(id)))
+    if (!Array.isArray(diffIds) || !diffIds.every((id) => typeof id === 'string' && SHA256_DIGEST.test(id)))
         throw new SavedImageError(`the image config ${where} lists no sha256 diff IDs`);
     return diffIds;
 }
@@ -58379,8 +58386,8 @@ function publishSummary(result) {
 ;// CONCATENATED MODULE: ./actions/build-push/src/tags.ts
 
 
+
 /** A Docker tag: at most 128 characters of [A-Za-z0-9_.-], not starting with `.` or `-`. */
-const tags_DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLACEHOLDER = /\{\{\s*([a-z-]+)\s*\}\}/g;
 const PLACEHOLDERS = ['sha', 'short-sha', 'branch', 'semver', 'major', 'minor', 'patch'];
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -58483,7 +58490,7 @@ function renderTags(inputName, templates, context) {
             skipped.push(`${template}: latest is only given to production builds`);
             continue;
         }
-        if (!tags_DOCKER_TAG.test(tag)) {
+        if (!DOCKER_TAG.test(tag)) {
             throw src/* ConfigurationError */.j1.invalidInput(inputName, template, `templates that render to Docker tags (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -); '${tag}' is not one`);
         }
         if (tags.includes(tag))

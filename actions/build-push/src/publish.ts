@@ -11,6 +11,7 @@ import {
   digestRef,
   type ImageRepository,
   repositoryName,
+  SHA256_DIGEST,
   taggedRef,
 } from '../../lib/src/docker/image-ref.js';
 import type { ExistingImage } from '../../lib/src/ecr/ecr-registry.js';
@@ -171,6 +172,6 @@ export async function buildChecked(
 /** Reads the image ID the build wrote, or fails when it wrote none. */
 export function readImageId(iidFile: string): string {
   const imageId = readFileSync(iidFile, 'utf8').trim();
-  if (!/^sha256:[0-9a-f]{64}$/.test(imageId)) throw new Error(`the build wrote no image ID to ${iidFile}`);
+  if (!SHA256_DIGEST.test(imageId)) throw new Error(`the build wrote no image ID to ${iidFile}`);
   return imageId;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
 import { ConfigurationError } from '../../lib/src/index.js';
 
 /** What the tag templates can use, taken from the run. */
@@ -20,7 +21,7 @@ export interface Semver {
 }
 
 /** A Docker tag: at most 128 characters of [A-Za-z0-9_.-], not starting with `.` or `-`. */
-export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 const PLACEHOLDER = /\{\{\s*([a-z-]+)\s*\}\}/g;
 export const PLACEHOLDERS = ['sha', 'short-sha', 'branch', 'semver', 'major', 'minor', 'patch'] as const;
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;

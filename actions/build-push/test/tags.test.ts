@@ -1,16 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
 import { ConfigurationError } from '../../lib/src/index.js';
 import { readActionMetadata } from '../../lib/src/metadata.js';
-import {
-  branchTag,
-  DOCKER_TAG,
-  isMovingTemplate,
-  renderTags,
-  semverOf,
-  type TagContext,
-} from '../src/tags.js';
+import { branchTag, isMovingTemplate, renderTags, semverOf, type TagContext } from '../src/tags.js';
 
 const sha = '0123456789abcdef0123456789abcdef01234567';
 /** Every kind of template, the moving ones included. */

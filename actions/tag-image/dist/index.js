@@ -57290,6 +57290,14 @@ function parseImageReference(reference, what = 'image') {
         throw fail('it has neither tag nor digest');
     return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
 }
+/** True for a reference in the grammar, pinned or not (`app` and `app:latest` too): what a scanner may read. */
+function isValidImageReference(reference) {
+    const { name, tag, digest, extra } = splitImageReference(reference);
+    return (extra === undefined &&
+        isValidImageName(name) &&
+        (tag === undefined || DOCKER_TAG.test(tag)) &&
+        (digest === undefined || SHA256_DIGEST.test(digest)));
+}
 /** True for `…@sha256:…`: the bytes are fixed, whatever happens to the tag. */
 function isPinnedByDigest(reference) {
     const { digest, extra } = splitImageReference(reference);
@@ -57339,7 +57347,6 @@ function isTransientRegistryError(error) {
     return typeof code === 'string' && TRANSIENT_NETWORK_CODE.test(code);
 }
 /** A tag as the distribution spec allows it in a URL. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 const isDigest = (reference) => DIGEST.test(reference);
 /** `registry/repository:tag` or `registry/repository@sha256:…`, for messages. */
@@ -57347,7 +57354,7 @@ function describeReference(image, reference) {
     return `${image.registry}/${image.repository}${isDigest(reference) ? '@' : ':'}${reference}`;
 }
 function checkReference(image, reference) {
-    if (!TAG.test(reference) && !isDigest(reference)) {
+    if (!DOCKER_TAG.test(reference) && !isDigest(reference)) {
         throw new RegistryApiError(`'${reference}' is neither a tag nor a sha256 digest, so it names nothing in ${image.registry}/${image.repository}`);
     }
 }
@@ -57594,7 +57601,7 @@ class RegistryClient {
             throw new RegistryApiError(`reading ${name} answered ${response.status}`, response.status);
         }
         const digest = response.headers.get('docker-content-digest');
-        if (digest === null || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+        if (digest === null || !SHA256_DIGEST.test(digest)) {
             throw new RegistryApiError(`${image.registry} gave no Docker-Content-Digest for ${image.repository}:${tag}`);
         }
         return digest;

@@ -60387,7 +60387,7 @@ const isDebug = () => core.isDebug();
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2391);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5487);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5506);
 
 
 await (0,_lib_src_index_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)('trivy-scan', () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -60397,7 +60397,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5487:
+/***/ 5506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60416,6 +60416,137 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecr/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(8249);
+;// CONCATENATED MODULE: ./actions/lib/src/docker/image-ref.ts
+const DOCKER_HUB = 'docker.io';
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+/** The distribution spec's repository name: lower-case path components separated by `/`. */
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
+function isValidRepositoryName(name) {
+    return name.length <= 255 && REPOSITORY.test(name);
+}
+function isValidRegistryHost(host) {
+    return HOST.test(host);
+}
+function registryKind(registry) {
+    if (ECR_HOST.test(registry))
+        return 'ecr';
+    if (registry === DOCKER_HUB || registry === 'index.docker.io' || registry === 'registry-1.docker.io') {
+        return 'dockerhub';
+    }
+    return 'generic';
+}
+/** The account and region in an ECR host name. */
+function parseEcrHost(registry) {
+    const match = ECR_HOST.exec(registry);
+    return match ? { accountId: match[1], region: match[3] } : undefined;
+}
+function repositoryName(image) {
+    return `${image.registry}/${image.repository}`;
+}
+function taggedRef(image, tag) {
+    return `${repositoryName(image)}:${tag}`;
+}
+function digestRef(image, digest) {
+    return `${repositoryName(image)}@${digest}`;
+}
+/** Registries on the loopback interface speak plain HTTP (docker allows it for 127.0.0.0/8 only). */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:\d+$/, '');
+    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+}
+/** The base URL of a registry's HTTP API (Docker Hub's lives on another host than its name). */
+function registryApiBase(registry) {
+    if (registryKind(registry) === 'dockerhub')
+        return 'https://registry-1.docker.io';
+    return `${isLoopbackRegistry(registry) ? 'http' : 'https'}://${registry}`;
+}
+/*
+ * The grammar of an image reference, `[registry/]repository[:tag][@sha256:digest]`: the one place it is
+ * written. build-push writes references with the functions above; ssh-set-image and k8s/ read them here.
+ */
+/** The longest Docker tag. */
+const DOCKER_TAG_MAX_LENGTH = 128;
+/** A Docker tag: at most 128 characters of [A-Za-z0-9_.-], not starting with `.` or `-`. */
+const DOCKER_TAG = new RegExp(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,${DOCKER_TAG_MAX_LENGTH - 1}}$`);
+/** A content digest as a registry computes it: `sha256:` and 64 lower-case hex digits. */
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** What a pinned reference looks like, for error messages. */
+const PINNED_IMAGE_EXPECTED = 'REPOSITORY:TAG or REPOSITORY@sha256:DIGEST with a tag other than latest';
+/** A reference outside the grammar, or not pinned; `reason` says which part is wrong. */
+class InvalidImageReferenceError extends Error {
+    reference;
+    reason;
+    constructor(reference, reason, what = 'image') {
+        super(`Invalid ${what} '${reference}': ${reason}; expected ${PINNED_IMAGE_EXPECTED}.`);
+        this.reference = reference;
+        this.reason = reason;
+        this.name = 'InvalidImageReferenceError';
+    }
+}
+/**
+ * Splits at the `@` of the digest and the `:` of the tag (the one after the last `/`: not a registry port),
+ * checking nothing; `extra` holds what follows a second `@`.
+ */
+function splitImageReference(reference) {
+    const [nameAndTag = '', digest, ...extra] = reference.split('@');
+    const lastSlash = nameAndTag.lastIndexOf('/');
+    const colon = nameAndTag.indexOf(':', lastSlash + 1);
+    return {
+        name: colon === -1 ? nameAndTag : nameAndTag.slice(0, colon),
+        ...(colon !== -1 && { tag: nameAndTag.slice(colon + 1) }),
+        ...(digest !== undefined && { digest }),
+        ...(extra.length > 0 && { extra: extra.join('@') }),
+    };
+}
+/**
+ * `registry/repository` or `repository`. As docker reads a name, its first part is a registry when it has a
+ * `.` or a `:` or is `localhost`; otherwise the whole name is a repository (on Docker Hub).
+ */
+function isValidImageName(name) {
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost')) {
+        return isValidRegistryHost(first) && isValidRepositoryName(name.slice(slash + 1));
+    }
+    return isValidRepositoryName(name);
+}
+/**
+ * Parses `name:tag`, `name@sha256:…` or both, and requires it pinned: no tag at all means `latest` to the
+ * container runtime, and `latest` moves under a running Deployment, so both are refused. `what` names the
+ * value in the error (InvalidImageReferenceError).
+ */
+function parseImageReference(reference, what = 'image') {
+    const fail = (reason) => new InvalidImageReferenceError(reference, reason, what);
+    const { name, tag, digest, extra } = splitImageReference(reference);
+    if (extra !== undefined)
+        throw fail('more than one @');
+    if (digest !== undefined && !SHA256_DIGEST.test(digest))
+        throw fail(`digest '${digest}' is not sha256 and 64 hex digits`);
+    if (!isValidImageName(name))
+        throw fail(`repository '${name}' is not a valid lowercase image name`);
+    if (tag !== undefined && !DOCKER_TAG.test(tag))
+        throw fail(`tag '${tag}' is not a valid Docker tag`);
+    if (tag === 'latest')
+        throw fail('the tag latest is not pinned');
+    if (tag === undefined && digest === undefined)
+        throw fail('it has neither tag nor digest');
+    return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** True for a reference in the grammar, pinned or not (`app` and `app:latest` too): what a scanner may read. */
+function isValidImageReference(reference) {
+    const { name, tag, digest, extra } = splitImageReference(reference);
+    return (extra === undefined &&
+        isValidImageName(name) &&
+        (tag === undefined || DOCKER_TAG.test(tag)) &&
+        (digest === undefined || SHA256_DIGEST.test(digest)));
+}
+/** True for `…@sha256:…`: the bytes are fixed, whatever happens to the tag. */
+function isPinnedByDigest(reference) {
+    const { digest, extra } = splitImageReference(reference);
+    return digest !== undefined && extra === undefined && SHA256_DIGEST.test(digest);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/ecr/scan-findings.ts
 
 /**
@@ -61731,17 +61862,17 @@ async function extractTarball(tarball, runner) {
 
 
 
+
 const DEFAULT_IGNORE_FILE = '.trivyignore';
 const VERSION = /^\d+\.\d+\.\d+$/;
 /** An image reference: name[:tag][@digest], no whitespace, never starting with `-`. */
-const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
 /** Trivy reads --username as a comma-separated list (CSV): no commas, quotes, whitespace or controls. */
 const REGISTRY_USERNAME = /^[^,"\s\p{Cc}]+$/u;
 function getInputs() {
     // First: the password is masked before anything else can print.
     const registryCredentials = getRegistryCredentials();
     const imageRef = (0,src/* getRequiredInput */.K1)('image-ref', "Pass build-push's image-ref output.");
-    if (!IMAGE_REF.test(imageRef)) {
+    if (!isValidImageReference(imageRef)) {
         throw src/* ConfigurationError */.j1.invalidInput('image-ref', imageRef, 'an image reference like registry/repo@sha256:…');
     }
     const scanner = (0,src/* getEnumInput */.iv)('scanner', ['trivy', 'ecr'], 'trivy');
@@ -61901,6 +62032,7 @@ async function locateTrivy(options, locator) {
 
 
 
+
 const defaultDeps = () => ({
     runner: new src/* ProcessCommandRunner */.rZ(),
     locator: realTrivyLocator,
@@ -61946,11 +62078,12 @@ async function scanWithTrivy(inputs, reportDir, ignoreFile, deps) {
     };
 }
 async function scanWithEcr(inputs, reportDir, deps) {
-    const match = /^[^/]+\/(.+)@(sha256:[0-9a-f]{64})$/.exec(inputs.imageRef);
-    if (!match) {
+    const { name, digest, extra } = splitImageReference(inputs.imageRef);
+    const slash = name.indexOf('/');
+    if (extra !== undefined || slash === -1 || digest === undefined || !SHA256_DIGEST.test(digest)) {
         throw src/* ConfigurationError */.j1.invalidInput('image-ref', inputs.imageRef, "registry/repository@sha256:… for scanner 'ecr'");
     }
-    const [, repository, digest] = match;
+    const repository = name.slice(slash + 1);
     const client = deps.createEcrClient(inputs.ecr.region);
     const scan = await (0,src/* group */.Os)(`Wait for ECR's scan of ${inputs.imageRef}`, () => readEcrScanFindings(client, repository, digest, { maxWaitSeconds: Math.ceil(inputs.ecr.waitMs / 1000) }));
     const findings = findingsFromEcr(scan, inputs.imageRef);

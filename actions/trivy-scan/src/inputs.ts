@@ -1,3 +1,4 @@
+import { isValidImageReference } from '../../lib/src/docker/image-ref.js';
 import {
   ConfigurationError,
   getBooleanInput,
@@ -18,7 +19,6 @@ import type { FailOn } from './gate.js';
 export const DEFAULT_IGNORE_FILE = '.trivyignore';
 const VERSION = /^\d+\.\d+\.\d+$/;
 /** An image reference: name[:tag][@digest], no whitespace, never starting with `-`. */
-const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
 /** Trivy reads --username as a comma-separated list (CSV): no commas, quotes, whitespace or controls. */
 const REGISTRY_USERNAME = /^[^,"\s\p{Cc}]+$/u;
 
@@ -49,7 +49,7 @@ export function getInputs(): TrivyScanInputs {
   // First: the password is masked before anything else can print.
   const registryCredentials = getRegistryCredentials();
   const imageRef = getRequiredInput('image-ref', "Pass build-push's image-ref output.");
-  if (!IMAGE_REF.test(imageRef)) {
+  if (!isValidImageReference(imageRef)) {
     throw ConfigurationError.invalidInput(
       'image-ref',
       imageRef,

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { SHA256_DIGEST, splitImageReference } from '../../lib/src/docker/image-ref.js';
 import { readEcrScanFindings } from '../../lib/src/ecr/scan-findings.js';
 import {
   type CommandRunner,
@@ -101,15 +102,16 @@ async function scanWithEcr(
   reportDir: string,
   deps: TrivyScanDeps,
 ): Promise<ScanOutcome> {
-  const match = /^[^/]+\/(.+)@(sha256:[0-9a-f]{64})$/.exec(inputs.imageRef);
-  if (!match) {
+  const { name, digest, extra } = splitImageReference(inputs.imageRef);
+  const slash = name.indexOf('/');
+  if (extra !== undefined || slash === -1 || digest === undefined || !SHA256_DIGEST.test(digest)) {
     throw ConfigurationError.invalidInput(
       'image-ref',
       inputs.imageRef,
       "registry/repository@sha256:… for scanner 'ecr'",
     );
   }
-  const [, repository, digest] = match as unknown as [string, string, string];
+  const repository = name.slice(slash + 1);
   const client = deps.createEcrClient(inputs.ecr.region as string);
   const scan = await group(`Wait for ECR's scan of ${inputs.imageRef}`, () =>
     readEcrScanFindings(client, repository, digest, { maxWaitSeconds: Math.ceil(inputs.ecr.waitMs / 1000) }),

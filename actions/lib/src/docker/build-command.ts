@@ -1,3 +1,4 @@
+import { SHA256_DIGEST } from './image-ref.js';
 /** Everything one image build needs, already validated. */
 export interface BuildSpec {
   context: string;
@@ -87,7 +88,7 @@ export function buildxMetadataDigest(text: string, source = 'the buildx metadata
   } catch {
     throw new Error(`${source} is not JSON`);
   }
-  if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest))
+  if (typeof digest !== 'string' || !SHA256_DIGEST.test(digest))
     throw new Error(`${source} holds no containerimage.digest`);
   return digest;
 }

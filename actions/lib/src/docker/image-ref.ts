@@ -143,6 +143,17 @@ export function parseImageReference(reference: string, what = 'image'): ImageRef
   return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
 }
 
+/** True for a reference in the grammar, pinned or not (`app` and `app:latest` too): what a scanner may read. */
+export function isValidImageReference(reference: string): boolean {
+  const { name, tag, digest, extra } = splitImageReference(reference);
+  return (
+    extra === undefined &&
+    isValidImageName(name) &&
+    (tag === undefined || DOCKER_TAG.test(tag)) &&
+    (digest === undefined || SHA256_DIGEST.test(digest))
+  );
+}
+
 /** True for `…@sha256:…`: the bytes are fixed, whatever happens to the tag. */
 export function isPinnedByDigest(reference: string): boolean {
   const { digest, extra } = splitImageReference(reference);

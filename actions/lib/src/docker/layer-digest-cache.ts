@@ -20,6 +20,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { SHA256_DIGEST } from './image-ref.js';
 
 export interface LayerBlob {
   /** Digest of the compressed blob in the registry. */
@@ -41,7 +42,6 @@ interface CacheFile {
   layers: Record<string, StoredEntry>;
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** A few thousand layers: a few hundred KB of JSON, more than a runner's images ever share. */
 const MAX_ENTRIES = 4000;
 
@@ -62,9 +62,9 @@ function validEntry(diffId: string, value: unknown): value is StoredEntry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Partial<StoredEntry>;
   return (
-    DIGEST.test(diffId) &&
+    SHA256_DIGEST.test(diffId) &&
     typeof entry.digest === 'string' &&
-    DIGEST.test(entry.digest) &&
+    SHA256_DIGEST.test(entry.digest) &&
     Number.isSafeInteger(entry.size) &&
     Number.isSafeInteger(entry.layerSize) &&
     typeof entry.usedAt === 'number' &&
@@ -133,7 +133,7 @@ export class LayerDigestCache {
   }
 
   set(diffId: string, layerSize: number, blob: LayerBlob): void {
-    if (!DIGEST.test(diffId) || !DIGEST.test(blob.digest))
+    if (!SHA256_DIGEST.test(diffId) || !SHA256_DIGEST.test(blob.digest))
       throw new Error(`not a sha256 digest: ${diffId} → ${blob.digest}`);
     this.entries.set(diffId, {
       digest: blob.digest,

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { digestRef, type ImageRepository } from './image-ref.js';
+import { digestRef, type ImageRepository, SHA256_DIGEST } from './image-ref.js';
 import type { LayerDigestCache } from './layer-digest-cache.js';
 import { TarFile } from './tar-reader.js';
 
@@ -39,7 +39,6 @@ export const MEDIA_TYPES = {
 } as const;
 
 const UNCOMPRESSED_LAYERS = new Set<string>([MEDIA_TYPES.dockerLayer, MEDIA_TYPES.ociLayer]);
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export class SavedImageError extends Error {
   constructor(message: string) {
@@ -81,7 +80,8 @@ async function readJson<T>(tar: TarFile, name: string): Promise<T> {
 }
 
 function blobPath(digest: string): string {
-  if (!DIGEST.test(digest)) throw new SavedImageError(`unsupported digest in the saved image: ${digest}`);
+  if (!SHA256_DIGEST.test(digest))
+    throw new SavedImageError(`unsupported digest in the saved image: ${digest}`);
   return `blobs/sha256/${digest.slice('sha256:'.length)}`;
 }
 
@@ -93,7 +93,7 @@ function diffIdsOf(config: Buffer, where: string): string[] {
     throw new SavedImageError(`the image config ${where} is not JSON`);
   }
   const diffIds = parsed.rootfs?.diff_ids;
-  if (!Array.isArray(diffIds) || !diffIds.every((id) => typeof id === 'string' && DIGEST.test(id)))
+  if (!Array.isArray(diffIds) || !diffIds.every((id) => typeof id === 'string' && SHA256_DIGEST.test(id)))
     throw new SavedImageError(`the image config ${where} lists no sha256 diff IDs`);
   return diffIds as string[];
 }

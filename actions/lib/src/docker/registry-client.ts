@@ -6,7 +6,7 @@
  * token per repository and access so that a push asks the token service once, not once per request.
  */
 import { createHash } from 'node:crypto';
-import { type ImageRepository, registryApiBase } from './image-ref.js';
+import { DOCKER_TAG, type ImageRepository, registryApiBase, SHA256_DIGEST } from './image-ref.js';
 
 export interface RegistryCredentials {
   username: string;
@@ -59,7 +59,6 @@ export function isTransientRegistryError(error: unknown): boolean {
 export type Fetch = typeof fetch;
 
 /** A tag as the distribution spec allows it in a URL. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 
 const isDigest = (reference: string) => DIGEST.test(reference);
@@ -70,7 +69,7 @@ function describeReference(image: ImageRepository, reference: string): string {
 }
 
 function checkReference(image: ImageRepository, reference: string): void {
-  if (!TAG.test(reference) && !isDigest(reference)) {
+  if (!DOCKER_TAG.test(reference) && !isDigest(reference)) {
     throw new RegistryApiError(
       `'${reference}' is neither a tag nor a sha256 digest, so it names nothing in ${image.registry}/${image.repository}`,
     );
@@ -401,7 +400,7 @@ export class RegistryClient {
       throw new RegistryApiError(`reading ${name} answered ${response.status}`, response.status);
     }
     const digest = response.headers.get('docker-content-digest');
-    if (digest === null || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    if (digest === null || !SHA256_DIGEST.test(digest)) {
       throw new RegistryApiError(
         `${image.registry} gave no Docker-Content-Digest for ${image.repository}:${tag}`,
       );

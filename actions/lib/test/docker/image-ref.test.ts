@@ -4,6 +4,7 @@ import {
   InvalidImageReferenceError,
   isPinnedByDigest,
   isValidImageName,
+  isValidImageReference,
   isValidRegistryHost,
   isValidRepositoryName,
   parseEcrHost,
@@ -146,5 +147,22 @@ describe('the rest of the grammar', () => {
     expect(error).toBeInstanceOf(InvalidImageReferenceError);
     expect((error as InvalidImageReferenceError).reason).toBe('the tag latest is not pinned');
     expect((error as Error).message).toMatch(/^Invalid container web image 'svc:latest': /);
+  });
+});
+
+describe('isValidImageReference (what a scanner may read: pinned or not)', () => {
+  test.each([
+    ['app', true],
+    ['app:latest', true],
+    ['127.0.0.1:5000/team/app:1.2', true],
+    [`registry.example.com/team/app@sha256:${'a'.repeat(64)}`, true],
+    [`sha256:${'b'.repeat(64)}`, true], // an image ID, as the engine names it
+    ['--help; rm -rf /', false],
+    ['Team/App:1', false],
+    ['app:-bad', false],
+    [`app@sha256:${'a'.repeat(63)}`, false],
+    [`app@sha256:${'a'.repeat(64)}@x`, false],
+  ])('%s → %s', (reference, valid) => {
+    expect(isValidImageReference(reference)).toBe(valid);
   });
 });
