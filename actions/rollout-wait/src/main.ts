@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../lib/src/clock.js';
 import {
   deadlineSignal,
   errorMessage,
@@ -11,7 +12,6 @@ import { type ConnectionInputs, getInputs, type RolloutWaitInputs } from './inpu
 import { KubectlCluster } from './kubectl-cluster.js';
 import { type RolloutOutcome, waitForRollout } from './rollout-wait.js';
 import { rolloutSummary } from './summary.js';
-import { type Clock, systemClock } from './watcher.js';
 
 export interface RolloutWaitDeps {
   open: (connection: ConnectionInputs, signal?: AbortSignal) => Promise<OpenKubectl>;

@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/src/clock.js';
 import {
   CHANGE_CAUSE_ANNOTATION,
   type Deployment,
@@ -8,7 +9,7 @@ import {
   templateHashOf,
 } from '../../lib/src/kubectl/index.js';
 import type { JsonPatch, RolloutCluster } from './cluster.js';
-import { type Clock, type WatchLog, type WatchOptions, type WatchResult, watchRollout } from './watcher.js';
+import { type WatchLog, type WatchOptions, type WatchResult, watchRollout } from './watcher.js';
 
 export type RollbackResult =
   | { ok: true; revision?: number; availableAfterMs: number }

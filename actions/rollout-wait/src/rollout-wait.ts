@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/src/clock.js';
 import type { RolloutFailure } from './assess.js';
 import type { RolloutCluster } from './cluster.js';
 import { collectFailureDetails, type PodDetails } from './failure-details.js';
@@ -5,7 +6,7 @@ import type { FailureThresholds } from './pod-problems.js';
 import type { RolloutProgress } from './progress.js';
 import { previousRevision, type RevisionIdentity, replicaSetOfRevision } from './replica-sets.js';
 import { type RollbackResult, rollBack } from './rollback.js';
-import { type Clock, type WatchLog, watchRollout } from './watcher.js';
+import { type WatchLog, watchRollout } from './watcher.js';
 
 /** How long reading the failing pods' events and logs may take. */
 const DETAILS_MS = 15_000;

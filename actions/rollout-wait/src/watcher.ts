@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/src/clock.js';
 import { AbortedError } from '../../lib/src/index.js';
 import { revisionOf } from '../../lib/src/kubectl/index.js';
 import { assessRollout, type RolloutFailure, type RolloutSnapshot } from './assess.js';
@@ -9,16 +10,6 @@ import type { WaitingFor } from './waiting.js';
 
 /** A rollout that waits says what for at least this often, even when nothing changed. */
 const WAITING_LINE_MS = 10_000;
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface WatchLog {
   info(message: string): void;

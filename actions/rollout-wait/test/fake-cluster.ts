@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { Clock } from '../../lib/src/clock.js';
 import { type KubeEvent, revisionOf, TEMPLATE_HASH_LABEL } from '../../lib/src/kubectl/index.js';
 import type { RolloutSnapshot } from '../src/assess.js';
 import { ClusterError, type JsonPatch, type RolloutCluster } from '../src/cluster.js';
-import type { Clock } from '../src/watcher.js';
 
 /** A clock for unit tests: sleeping moves time forward at once. */
 export class FakeClock implements Clock {

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../lib/src/clock.js';
 /*
  * The deploy itself, on any Kubectl (over SSH in the action, a fake in unit tests): record what runs, set
  * the image, say why, and report the revision the Deployment controller gave the change.
@@ -43,8 +44,6 @@ export interface DeployResult {
   changed: boolean;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function describeImages(images: Record<string, string>, containers: readonly string[]): string {
   if (containers.length === 1) return images[containers[0] as string] ?? '';
   return containers.map((name) => `${name}=${images[name] ?? ''}`).join('\n');
@@ -73,9 +72,10 @@ async function waitForRevision(
   kubectl: Kubectl,
   plan: DeployPlan,
   after: number,
+  clock: Clock,
   images?: Readonly<Record<string, string>>,
 ): Promise<Revision> {
-  const deadline = Date.now() + plan.revisionTimeoutMs;
+  const deadline = clock.now() + plan.revisionTimeoutMs;
   for (;;) {
     const current = await getDeployment(kubectl, plan.namespace, plan.deployment);
     if (current && specObserved(current)) {
@@ -85,13 +85,13 @@ async function waitForRevision(
         .sort((a, b) => b.revision - a.revision)[0];
       if (ours) return { revision: ours.revision, podTemplateHash: ours.podTemplateHash };
     }
-    if (Date.now() > deadline) {
+    if (clock.now() > deadline) {
       throw new Error(
         `the Deployment ${plan.namespace}/${plan.deployment} got no new revision within ${plan.revisionTimeoutMs} ms ` +
           '(is the controller manager running?)',
       );
     }
-    await sleep(plan.pollMs ?? 500);
+    await clock.sleep(plan.pollMs ?? 500);
   }
 }
 
@@ -122,7 +122,11 @@ function checkContainers(deployment: Deployment, plan: DeployPlan): void {
   }
 }
 
-export async function deployImage(kubectl: Kubectl, plan: DeployPlan): Promise<DeployResult> {
+export async function deployImage(
+  kubectl: Kubectl,
+  plan: DeployPlan,
+  clock: Clock = systemClock,
+): Promise<DeployResult> {
   const containers = Object.keys(plan.images);
   const current = await getDeployment(kubectl, plan.namespace, plan.deployment);
   if (!current) {
@@ -136,7 +140,7 @@ export async function deployImage(kubectl: Kubectl, plan: DeployPlan): Promise<D
     const lines = await applyManifests(kubectl, await plan.bootstrap());
     for (const line of lines) info(`  ${line}`);
     await annotateChangeCause(kubectl, plan.namespace, plan.deployment, plan.changeCause);
-    const { revision, podTemplateHash } = await waitForRevision(kubectl, plan, 0);
+    const { revision, podTemplateHash } = await waitForRevision(kubectl, plan, 0, clock);
     return {
       previousImage: '',
       previousRevision: 0,
@@ -165,7 +169,13 @@ export async function deployImage(kubectl: Kubectl, plan: DeployPlan): Promise<D
   }
   await setImage(kubectl, plan.namespace, plan.deployment, plan.images);
   await annotateChangeCause(kubectl, plan.namespace, plan.deployment, plan.changeCause);
-  const { revision, podTemplateHash } = await waitForRevision(kubectl, plan, previousRevision, plan.images);
+  const { revision, podTemplateHash } = await waitForRevision(
+    kubectl,
+    plan,
+    previousRevision,
+    clock,
+    plan.images,
+  );
   info(
     `Set ${describeImages({ ...plan.images }, containers).replace(/\n/g, ', ')}: revision ${revision} (pod-template-hash ${podTemplateHash})`,
   );
