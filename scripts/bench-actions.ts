@@ -2,12 +2,14 @@
 // actions/*/dist/index.js under Node 24 (GitHub's `node24` runtime) next to `node -e 0`, with hyperfine,
 // in one run; prints a Markdown table for docs/benchmarks.md ("Action start-up").
 //   BENCH_RUNS=N (default 40) timed runs per command, BENCH_WARMUP=N (default 5) untimed runs first.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   BENCH_BASE=REV also runs the bundles committed at REV (a commit, tag or branch), in the same run, so a
+//   change is measured before and after side by side.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { nodeBinary, repoRoot } from '../runner/src/paths.js';
-import { actionCases, bundleSizeMb, checkCase } from './bench-actions/cases.js';
+import { type ActionCase, actionCases, checkCase } from './bench-actions/cases.js';
 import { inputDefaults, runnerEnvironment } from './bench-actions/runner-env.js';
 
 interface HyperfineResult {
@@ -40,8 +42,37 @@ const warmup = countFrom('BENCH_WARMUP', 5);
 // commands on whitespace (no shell), so no absolute path with a space can break them apart.
 const node = relative(repoRoot, nodeBinary('node24'));
 const nodeVersion = spawnSync(node, ['--version'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
-const cases = actionCases(repoRoot);
+const base = process.env.BENCH_BASE;
 const work = mkdtempSync(join(tmpdir(), 'k8s-ship-bench-actions-'));
+
+/** The cases whose bundle was committed at `rev`, run from a copy of that commit's dist folders. */
+function baseCases(rev: string): ActionCase[] {
+  const commit = execFileSync('git', ['rev-parse', '--short', `${rev}^{commit}`], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  }).trim();
+  const dir = join(work, `base-${commit}`);
+  mkdirSync(dir);
+  const present = actionCases(repoRoot).filter(
+    (c) => spawnSync('git', ['cat-file', '-e', `${commit}:${c.bundle}`], { cwd: repoRoot }).status === 0,
+  );
+  const archive = spawnSync('git', ['archive', commit, ...present.map((c) => dirname(c.bundle))], {
+    cwd: repoRoot,
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
+  execFileSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  return present.map((c) => ({
+    ...c,
+    name: `${c.name} @${commit}`,
+    bundle: relative(repoRoot, join(dir, c.bundle)),
+  }));
+}
+
+const cases = [...actionCases(repoRoot), ...(base ? baseCases(base) : [])].sort((a, b) =>
+  a.name.localeCompare(b.name),
+);
+const bundleSizeMb = (actionCase: ActionCase) => statSync(join(repoRoot, actionCase.bundle)).size / 1e6;
 try {
   const env = { ...runnerEnvironment(work), ...inputDefaults(cases.map((c) => c.metadata)) };
   for (const actionCase of cases) checkCase(actionCase, node, env, repoRoot);
@@ -87,7 +118,7 @@ try {
     const actionCase = cases[index]!;
     const over = [result.mean - bare.mean, result.min - bare.min, cpu(result) - cpu(bare)];
     console.log(
-      `| ${actionCase.name} | ${bundleSizeMb(repoRoot, actionCase).toFixed(1)} | ${ms(result.mean)} ± ${ms(result.stddev)} | ` +
+      `| ${actionCase.name} | ${bundleSizeMb(actionCase).toFixed(3)} | ${ms(result.mean)} ± ${ms(result.stddev)} | ` +
         `${ms(result.median)} | ${ms(result.min)} | ${ms(cpu(result))} | ${over.map((s) => `+${ms(s)}`).join(' / ')} | ` +
         `${actionCase.stopsAt} |`,
     );

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ActionMetadata, readActionMetadata } from '../../actions/lib/src/metadata.js';
 
@@ -67,10 +66,6 @@ export function actionCases(repoRoot: string): ActionCase[] {
       ...stop,
     };
   });
-}
-
-export function bundleSizeMb(repoRoot: string, actionCase: ActionCase): number {
-  return statSync(join(repoRoot, actionCase.bundle)).size / 1e6;
 }
 
 /**
