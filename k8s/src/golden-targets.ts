@@ -5,7 +5,7 @@ import { formatWithBiome } from './biome-format.js';
 import { buildDashboard } from './dashboard.js';
 import { monitoringDir, OVERLAYS, overlayDir } from './paths.js';
 import { prometheusRuleYaml } from './prometheus-rule.js';
-import { renderOverlay } from './render-overlay.js';
+import { quietRunner, renderOverlay } from './render-overlay.js';
 
 /** A generated file that is committed, and how to produce it again. */
 export interface GeneratedFile {
@@ -37,7 +37,7 @@ const RAW_FILES: GeneratedFile[] = [
   },
   ...OVERLAYS.map((overlay) => ({
     path: `test/golden/${overlay}.yaml`,
-    produce: async () => (await kustomizeBuild(overlayDir(overlay))).yaml,
+    produce: async () => (await kustomizeBuild(overlayDir(overlay), { runner: quietRunner })).yaml,
   })),
   { path: 'test/golden/preview-pipeline-example.yaml', produce: () => renderOverlay(PREVIEW_EXAMPLE) },
 ];

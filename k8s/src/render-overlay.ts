@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
+import { ProcessCommandRunner } from '../../actions/lib/src/command.js';
 import { parseImageReference } from '../../actions/lib/src/docker/image-ref.js';
 import { kustomizeBuild } from '../../actions/lib/src/kubectl/kustomize.js';
 import {
@@ -70,6 +71,9 @@ export function wrapperKustomization(options: RenderOptions, wrapperDir: string)
   return kustomization;
 }
 
+/** kubectl for tooling outside a workflow step: no `::debug::` line per command. */
+export const quietRunner = new ProcessCommandRunner(() => {});
+
 /**
  * Renders an overlay with what only the pipeline knows (namespace, image, host). kubectl has no
  * `kustomize edit`, and the overlays stay untouched in the checkout: a throwaway kustomization that
@@ -80,10 +84,10 @@ export async function renderOverlay(options: RenderOptions): Promise<string> {
   try {
     const kustomization = wrapperKustomization(options, wrapperDir);
     await writeFile(join(wrapperDir, 'kustomization.yaml'), stringify(kustomization));
-    const { yaml } = await kustomizeBuild(
-      wrapperDir,
-      options.kubectl === undefined ? {} : { kubectl: options.kubectl },
-    );
+    const { yaml } = await kustomizeBuild(wrapperDir, {
+      runner: quietRunner,
+      ...(options.kubectl === undefined ? {} : { kubectl: options.kubectl }),
+    });
     return yaml;
   } finally {
     await rm(wrapperDir, { recursive: true, force: true });

@@ -31574,8 +31574,13 @@ class CommandTimeoutError extends Error {
 const KILL_GRACE_MS = 5000;
 /** CommandRunner on node:child_process, with no shell in between. */
 class ProcessCommandRunner {
+    debug;
+    /** `debug` gets a line per command: the step's debug log by default; tooling outside a step passes a no-op. */
+    constructor(debug = core.debug) {
+        this.debug = debug;
+    }
     run(file, args, options = {}) {
-        core.debug(`run: ${file} ${args.join(' ')}`);
+        this.debug(`run: ${file} ${args.join(' ')}`);
         const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
         const { signal: abortSignal } = options;
         return new Promise((resolve, reject) => {
@@ -32394,6 +32399,14 @@ function parseImageReference(reference, what = 'image') {
     if (tag === undefined && digest === undefined)
         throw fail('it has neither tag nor digest');
     return { name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** True for a reference in the grammar, pinned or not (`app` and `app:latest` too): what a scanner may read. */
+function isValidImageReference(reference) {
+    const { name, tag, digest, extra } = splitImageReference(reference);
+    return (extra === undefined &&
+        isValidImageName(name) &&
+        (tag === undefined || DOCKER_TAG.test(tag)) &&
+        (digest === undefined || SHA256_DIGEST.test(digest)));
 }
 /** True for `…@sha256:…`: the bytes are fixed, whatever happens to the tag. */
 function isPinnedByDigest(reference) {

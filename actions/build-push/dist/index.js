@@ -59005,8 +59005,13 @@ class CommandTimeoutError extends Error {
 const KILL_GRACE_MS = 5000;
 /** CommandRunner on node:child_process, with no shell in between. */
 class ProcessCommandRunner {
+    debug;
+    /** `debug` gets a line per command: the step's debug log by default; tooling outside a step passes a no-op. */
+    constructor(debug = lib_core/* debug */.Yz) {
+        this.debug = debug;
+    }
     run(file, args, options = {}) {
-        lib_core/* debug */.Yz(`run: ${file} ${args.join(' ')}`);
+        this.debug(`run: ${file} ${args.join(' ')}`);
         const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
         const { signal: abortSignal } = options;
         return new Promise((resolve, reject) => {

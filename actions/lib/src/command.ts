@@ -78,8 +78,11 @@ const KILL_GRACE_MS = 5000;
 
 /** CommandRunner on node:child_process, with no shell in between. */
 export class ProcessCommandRunner implements CommandRunner {
+  /** `debug` gets a line per command: the step's debug log by default; tooling outside a step passes a no-op. */
+  constructor(private readonly debug: (line: string) => void = core.debug) {}
+
   run(file: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
-    core.debug(`run: ${file} ${args.join(' ')}`);
+    this.debug(`run: ${file} ${args.join(' ')}`);
     const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
     const { signal: abortSignal } = options;
     return new Promise((resolve, reject) => {
