@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5869);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9694);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5869:
+/***/ 9694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34562,7 +34562,7 @@ function deadlineSignal(deadline, parent, now = Date.now()) {
     return parent ? AbortSignal.any([parent, timeout]) : timeout;
 }
 /** Fires when any of the given signals fires; undefined when none is given. */
-function anySignal(...signals) {
+function abortable_anySignal(...signals) {
     const present = signals.filter((signal) => signal !== undefined);
     if (present.length <= 1)
         return present[0];
@@ -34635,8 +34635,6 @@ function createAwsClientFactory(region, maxAttempts = 5) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37576,8 +37574,93 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./actions/lib/src/command.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./actions/lib/src/process/run-process.ts
+/*
+ * The one place a program is started. Both ways the actions run programs stand on it: CommandRunner
+ * (command.ts: throws on a non-zero exit, for docker, trivy, tar) and the transports kubectl runs on
+ * (kubectl/local-transport.ts here, the SSH shell over there: the exit code is a result).
+ */
 
+/** The exit code POSIX shells use for "command not found". */
+const EXIT_COMMAND_NOT_FOUND = 127;
+const EXIT_ABORTED = 130;
+const KILL_GRACE_MS = 5000;
+/**
+ * Runs argv with no shell in between. Rejects only when the program cannot be started for another
+ * reason than its absence (EACCES, EMFILE); a non-zero exit code is a result.
+ */
+function run_process_runProcess(argv, options) {
+    const [file, ...args] = argv;
+    if (file === undefined)
+        return Promise.reject(new Error('runProcess: empty argv'));
+    const { signal } = options;
+    if (signal?.aborted) {
+        return Promise.resolve({
+            exitCode: EXIT_ABORTED,
+            stdout: '',
+            stderr: '',
+            aborted: true,
+            notFound: false,
+        });
+    }
+    return new Promise((resolve, reject) => {
+        const child = spawn(file, args, { cwd: options.cwd, env: options.env, shell: false, stdio: 'pipe' });
+        const output = collectOutput(child, options);
+        let killTimer;
+        const settle = (result, stderr = output.stderr) => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve({ ...result, stdout: output.stdout, stderr });
+        };
+        const onAbort = () => {
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            settle({ exitCode: EXIT_ABORTED, aborted: true, notFound: false });
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        child.on('error', (error) => {
+            signal?.removeEventListener('abort', onAbort);
+            if (error.code === 'ENOENT') {
+                settle({ exitCode: EXIT_COMMAND_NOT_FOUND, aborted: false, notFound: true }, `${file}: not found`);
+            }
+            else
+                reject(error);
+        });
+        child.on('close', (code, exitSignal) => {
+            clearTimeout(killTimer);
+            // After an abort the promise has settled: resolving again is a no-op.
+            settle({ exitCode: exitCodeOf(code, exitSignal), aborted: signal?.aborted === true, notFound: false });
+        });
+    });
+}
+/** Hands a spawned program its stdin and collects what it prints, passing each chunk on live as well. */
+function collectOutput(child, io) {
+    const output = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+        output.stdout += chunk;
+        io.onStdout?.(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        output.stderr += chunk;
+        io.onStderr?.(chunk);
+    });
+    // A program that exits without reading its stdin makes the write fail with EPIPE: not our error.
+    child.stdin.on('error', () => { });
+    child.stdin.end(io.stdin);
+    return output;
+}
+/** The exit code, or for a program killed by a signal the one shells report (128 + signal number). */
+function exitCodeOf(code, signal) {
+    if (code !== null)
+        return code;
+    if (signal === null)
+        return 1;
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return 128 + (numbers[signal] ?? 0);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/command.ts
 
 
 
@@ -37618,64 +37701,36 @@ class CommandTimeoutError extends Error {
         this.name = 'CommandTimeoutError';
     }
 }
-const KILL_GRACE_MS = 5000;
-/** CommandRunner on node:child_process, with no shell in between. */
+/** CommandRunner on node:child_process (process.ts), with no shell in between. */
 class ProcessCommandRunner {
     debug;
     /** `debug` gets a line per command: the step's debug log by default; tooling outside a step passes a no-op. */
     constructor(debug = core.debug) {
         this.debug = debug;
     }
-    run(file, args, options = {}) {
+    async run(file, args, options = {}) {
         this.debug(`run: ${file} ${args.join(' ')}`);
-        const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
-        const { signal: abortSignal } = options;
-        return new Promise((resolve, reject) => {
-            if (abortSignal?.aborted) {
-                reject(abortedError(abortSignal, `'${file}'`));
-                return;
-            }
-            const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-            let timedOut = false;
-            let killTimer;
-            const stop = () => {
-                child.kill('SIGTERM');
-                killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-            };
-            const timer = options.timeoutMs === undefined
-                ? undefined
-                : setTimeout(() => {
-                    timedOut = true;
-                    stop();
-                }, options.timeoutMs);
-            const onAbort = () => {
-                stop();
-                reject(abortedError(abortSignal, `'${file}'`));
-            };
-            abortSignal?.addEventListener('abort', onAbort, { once: true });
-            const output = collectOutput(child, options);
-            child.on('error', (error) => {
-                clearTimeout(timer);
-                clearTimeout(killTimer);
-                abortSignal?.removeEventListener('abort', onAbort);
-                reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
-            });
-            child.on('close', (code, signal) => {
-                clearTimeout(timer);
-                clearTimeout(killTimer);
-                abortSignal?.removeEventListener('abort', onAbort);
-                if (timedOut) {
-                    reject(new CommandTimeoutError(file, options.timeoutMs));
-                    return;
-                }
-                const exitCode = exitCodeOf(code, signal);
-                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
-                if (exitCode !== 0 && !options.ignoreExitCode)
-                    reject(new CommandFailedError(file, args, result));
-                else
-                    resolve(result);
-            });
+        const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+        const result = await runProcess([file, ...args], {
+            env: childEnv(options.env, { inherit: options.inheritEnv !== false }),
+            signal: anySignal(options.signal, timeout),
+            ...(options.cwd !== undefined && { cwd: options.cwd }),
+            ...(options.stdin !== undefined && { stdin: options.stdin }),
+            ...(options.onStdout && { onStdout: options.onStdout }),
+            ...(options.onStderr && { onStderr: options.onStderr }),
         });
+        if (result.notFound)
+            throw new CommandNotFoundError(file);
+        if (result.aborted) {
+            if (options.signal?.aborted)
+                throw abortedError(options.signal, `'${file}'`);
+            throw new CommandTimeoutError(file, options.timeoutMs);
+        }
+        const { exitCode, stdout, stderr } = result;
+        if (exitCode !== 0 && !options.ignoreExitCode) {
+            throw new CommandFailedError(file, args, { exitCode, stdout, stderr });
+        }
+        return { exitCode, stdout, stderr };
     }
 }
 

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
-import { abortedError } from './abortable.js';
+import { abortedError, anySignal } from './abortable.js';
 import { childEnv } from './child-env.js';
-import { collectOutput, exitCodeOf } from './child-output.js';
+import { runProcess } from './process/run-process.js';
 
 export interface CommandOptions {
   /** Written to the program's stdin, then closed: the one way to hand it a secret. */
@@ -74,61 +73,31 @@ export class CommandTimeoutError extends Error {
   }
 }
 
-const KILL_GRACE_MS = 5000;
-
-/** CommandRunner on node:child_process, with no shell in between. */
+/** CommandRunner on node:child_process (process.ts), with no shell in between. */
 export class ProcessCommandRunner implements CommandRunner {
   /** `debug` gets a line per command: the step's debug log by default; tooling outside a step passes a no-op. */
   constructor(private readonly debug: (line: string) => void = core.debug) {}
 
-  run(file: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+  async run(file: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
     this.debug(`run: ${file} ${args.join(' ')}`);
-    const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
-    const { signal: abortSignal } = options;
-    return new Promise((resolve, reject) => {
-      if (abortSignal?.aborted) {
-        reject(abortedError(abortSignal, `'${file}'`));
-        return;
-      }
-      const child = spawn(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-      let timedOut = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      const stop = () => {
-        child.kill('SIGTERM');
-        killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-      };
-      const timer =
-        options.timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              timedOut = true;
-              stop();
-            }, options.timeoutMs);
-      const onAbort = () => {
-        stop();
-        reject(abortedError(abortSignal as AbortSignal, `'${file}'`));
-      };
-      abortSignal?.addEventListener('abort', onAbort, { once: true });
-      const output = collectOutput(child, options);
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        clearTimeout(killTimer);
-        abortSignal?.removeEventListener('abort', onAbort);
-        reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        clearTimeout(killTimer);
-        abortSignal?.removeEventListener('abort', onAbort);
-        if (timedOut) {
-          reject(new CommandTimeoutError(file, options.timeoutMs as number));
-          return;
-        }
-        const exitCode = exitCodeOf(code, signal);
-        const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
-        if (exitCode !== 0 && !options.ignoreExitCode) reject(new CommandFailedError(file, args, result));
-        else resolve(result);
-      });
+    const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const result = await runProcess([file, ...args], {
+      env: childEnv(options.env, { inherit: options.inheritEnv !== false }),
+      signal: anySignal(options.signal, timeout),
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+      ...(options.stdin !== undefined && { stdin: options.stdin }),
+      ...(options.onStdout && { onStdout: options.onStdout }),
+      ...(options.onStderr && { onStderr: options.onStderr }),
     });
+    if (result.notFound) throw new CommandNotFoundError(file);
+    if (result.aborted) {
+      if (options.signal?.aborted) throw abortedError(options.signal, `'${file}'`);
+      throw new CommandTimeoutError(file, options.timeoutMs as number);
+    }
+    const { exitCode, stdout, stderr } = result;
+    if (exitCode !== 0 && !options.ignoreExitCode) {
+      throw new CommandFailedError(file, args, { exitCode, stdout, stderr });
+    }
+    return { exitCode, stdout, stderr };
   }
 }

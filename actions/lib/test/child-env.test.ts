@@ -28,9 +28,9 @@ describe('childEnv', () => {
 
 // Every child process of the actions goes through ProcessCommandRunner or LocalTransport, which both use
 // childEnv: a new way of starting one (child_process, @actions/exec, tc.extractTar) must not slip in.
-describe('the actions start children only through child-env.ts', () => {
+describe('the actions start children only through run-process.ts, with child-env.ts', () => {
   const actionsDir = join(import.meta.dirname, '../..');
-  const allowed = new Set(['lib/src/command.ts', 'lib/src/kubectl/local-transport.ts']);
+  const allowed = new Set(['lib/src/process/run-process.ts']);
 
   const SPAWNS = [
     /^import (?!type )[^;]*from ['"](node:)?child_process['"]/m,

@@ -1,4 +1,5 @@
-import { type Deployment, type Pod, podsOf, type ReplicaSet } from '../../lib/src/kubectl/index.js';
+import { podsOf, type ReplicaSet } from '../../lib/src/kubectl/index.js';
+import type { RolloutSnapshot } from '../../lib/src/target/index.js';
 import {
   type FailureKind,
   type FailureThresholds,
@@ -9,13 +10,6 @@ import {
 import { deploymentState, progressOf, type RolloutProgress } from './progress.js';
 import { newReplicaSet, type RevisionIdentity, supersededBy } from './replica-sets.js';
 import { type WaitingFor, waitingFor } from './waiting.js';
-
-/** What one poll reads: the Deployment, and the ReplicaSets and pods its selector matches. */
-export interface RolloutSnapshot {
-  deployment: Deployment;
-  replicaSets: ReplicaSet[];
-  pods: Pod[];
-}
 
 export interface RolloutFailure {
   kind: FailureKind;

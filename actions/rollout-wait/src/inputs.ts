@@ -18,22 +18,13 @@ import {
   getSshConnectionInputs,
   type SshConnectionSettings,
 } from '../../lib/src/ssh/index.js';
+import type { TargetConnection } from '../../lib/src/target/index.js';
 import type { RevisionIdentity } from './replica-sets.js';
 import type { RolloutWaitSettings } from './rollout-wait.js';
 
-/** Where kubectl runs and which cluster it talks to. */
-export interface ConnectionInputs {
-  /** kubectl's path where it runs: on the node over SSH, or on the runner. */
-  kubectlPath: string;
-  /** The kubeconfig where kubectl runs; default kubectl's own there. */
-  kubeconfig?: string;
-  /** The control-plane node to run kubectl on; absent: kubectl runs on the runner. */
-  ssh?: SshConnectionSettings;
-}
-
 export interface RolloutWaitInputs {
   settings: RolloutWaitSettings;
-  connection: ConnectionInputs;
+  connection: TargetConnection;
 }
 
 /**

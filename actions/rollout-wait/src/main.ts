@@ -7,25 +7,35 @@ import {
   warning,
   writeJobSummary,
 } from '../../lib/src/index.js';
-import { type OpenKubectl, openKubectl } from './connection.js';
-import { type ConnectionInputs, getInputs, type RolloutWaitInputs } from './inputs.js';
-import { KubectlCluster } from './kubectl-cluster.js';
+import {
+  KubectlTarget,
+  type OpenKubectl,
+  openKubectl,
+  type TargetConnection,
+} from '../../lib/src/target/index.js';
+import { getInputs, type RolloutWaitInputs } from './inputs.js';
 import { type RolloutOutcome, waitForRollout } from './rollout-wait.js';
 import { rolloutSummary } from './summary.js';
 
 export interface RolloutWaitDeps {
-  open: (connection: ConnectionInputs, signal?: AbortSignal) => Promise<OpenKubectl>;
+  open: (connection: TargetConnection, signal?: AbortSignal) => Promise<OpenKubectl>;
   clock: Clock;
 }
 
-export const defaultDeps = (): RolloutWaitDeps => ({ open: openKubectl, clock: systemClock });
+export const defaultDeps = (): RolloutWaitDeps => ({
+  open: (connection, signal) => openKubectl(connection, undefined, signal),
+  clock: systemClock,
+});
+
+/** Bounds every request, so that a hung connection turns into an error the watcher retries. */
+const REQUEST_TIMEOUT_SECONDS = 10;
 
 async function watch(inputs: RolloutWaitInputs, deps: RolloutWaitDeps): Promise<RolloutOutcome> {
   const { namespace, deployment } = inputs.settings;
   const startedAt = deps.clock.now();
   const open = await deps.open(inputs.connection, deadlineSignal(startedAt + inputs.settings.timeoutMs));
   try {
-    const cluster = new KubectlCluster(open.kubectl);
+    const cluster = new KubectlTarget(open.kubectl, { requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS });
     // Not in a log group: the progress lines are what a reader of the step's log looks for first.
     info(`Watching the rollout of deployment/${deployment} in ${namespace}`);
     const settings = { ...inputs.settings, startedAt };

@@ -8,7 +8,8 @@ import {
   TEMPLATE_HASH_LABEL,
   templateHashOf,
 } from '../../lib/src/kubectl/index.js';
-import type { JsonPatch, RolloutCluster } from './cluster.js';
+import type { JsonPatch } from '../../lib/src/target/index.js';
+import type { RolloutCluster } from './cluster.js';
 import { type WatchLog, type WatchOptions, type WatchResult, watchRollout } from './watcher.js';
 
 export type RollbackResult =

@@ -1,8 +1,9 @@
 import type { Clock } from '../../lib/src/clock.js';
 import { AbortedError } from '../../lib/src/index.js';
-import { revisionOf } from '../../lib/src/kubectl/index.js';
-import { assessRollout, type RolloutFailure, type RolloutSnapshot } from './assess.js';
-import { ClusterError, type RolloutCluster } from './cluster.js';
+import { ClusterError, revisionOf } from '../../lib/src/kubectl/index.js';
+import type { RolloutSnapshot } from '../../lib/src/target/index.js';
+import { assessRollout, type RolloutFailure } from './assess.js';
+import type { RolloutCluster } from './cluster.js';
 import { type FailureThresholds, StateTimers } from './pod-problems.js';
 import { formatProgress, type RolloutProgress, sameProgress } from './progress.js';
 import type { RevisionIdentity } from './replica-sets.js';

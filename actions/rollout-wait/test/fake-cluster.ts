@@ -1,8 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../../lib/src/clock.js';
-import { type KubeEvent, revisionOf, TEMPLATE_HASH_LABEL } from '../../lib/src/kubectl/index.js';
-import type { RolloutSnapshot } from '../src/assess.js';
-import { ClusterError, type JsonPatch, type RolloutCluster } from '../src/cluster.js';
+import {
+  ClusterError,
+  type KubeEvent,
+  revisionOf,
+  TEMPLATE_HASH_LABEL,
+} from '../../lib/src/kubectl/index.js';
+import type { JsonPatch, RolloutSnapshot } from '../../lib/src/target/index.js';
+import type { RolloutCluster } from '../src/cluster.js';
 
 /** A clock for unit tests: sleeping moves time forward at once. */
 export class FakeClock implements Clock {
@@ -91,7 +96,7 @@ export class FakeCluster implements RolloutCluster {
     if (test && test.value !== now?.deployment.metadata.generation) {
       throw new ClusterError(
         'Error from server (Invalid): the server rejected our request: test failed',
-        false,
+        'permanent',
       );
     }
     const template = patch.find((op) => op.path === '/spec/template')?.value;

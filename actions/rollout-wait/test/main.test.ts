@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../lib/src/index.js';
-import type { RolloutSnapshot } from '../src/assess.js';
+import type { RolloutSnapshot } from '../../lib/src/target/index.js';
 import { run } from '../src/main.js';
 import { FakeClock } from './fake-cluster.js';
 import { completeRollout, podWaiting, rolloutWithNewPod } from './objects.js';

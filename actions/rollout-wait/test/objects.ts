@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { Deployment, Pod, ReplicaSet } from '../../lib/src/kubectl/index.js';
-import type { RolloutSnapshot } from '../src/assess.js';
+import type { RolloutSnapshot } from '../../lib/src/target/index.js';
 
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

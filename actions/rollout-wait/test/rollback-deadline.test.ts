@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../lib/src/kubectl/index.js';
-import { assessRollout, type RolloutSnapshot } from '../src/assess.js';
+import type { RolloutSnapshot } from '../../lib/src/target/index.js';
+import { assessRollout } from '../src/assess.js';
 import { StateTimers } from '../src/pod-problems.js';
 import { waitForRollout } from '../src/rollout-wait.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RolloutSnapshot } from '../src/assess.js';
-import { ClusterError } from '../src/cluster.js';
+import { ClusterError } from '../../lib/src/kubectl/index.js';
+import type { RolloutSnapshot } from '../../lib/src/target/index.js';
 import { waitForRollout } from '../src/rollout-wait.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';
 import {
@@ -144,7 +144,7 @@ describe('waitForRollout', () => {
   it('reports an undo that kubectl refused as failed', async () => {
     const clock = new FakeClock();
     const cluster = new FakeCluster(clock, [rolloutWithNewPod(fixture('pod-imagepullbackoff'))]);
-    cluster.undoError = new ClusterError('Error from server (Forbidden): cannot patch', false);
+    cluster.undoError = new ClusterError('Error from server (Forbidden): cannot patch', 'forbidden');
     const outcome = await waitForRollout(cluster, settings, clock, quiet);
     expect(outcome.result).toBe('failed');
     expect(outcome.reason).toContain(

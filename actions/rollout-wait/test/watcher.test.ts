@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterError } from '../src/cluster.js';
+import { ClusterError } from '../../lib/src/kubectl/index.js';
 import { type WatchOptions, watchRollout } from '../src/watcher.js';
 import { FakeClock, FakeCluster } from './fake-cluster.js';
 import {
@@ -58,7 +58,7 @@ describe('watchRollout', () => {
 
   it('keeps polling through transient API errors, warning once per streak', async () => {
     const clock = new FakeClock();
-    const err = (m: string) => new ClusterError(m, true);
+    const err = (m: string) => new ClusterError(m, 'transient');
     const pending = rolloutWithNewPod(fixture('pod-pending'));
     const cluster = new FakeCluster(clock, [
       pending,
@@ -82,7 +82,7 @@ describe('watchRollout', () => {
     const clock = new FakeClock();
     const notFound = new ClusterError(
       'Error from server (NotFound): deployments.apps "web" not found',
-      false,
+      'not-found',
     );
     const cluster = new FakeCluster(clock, [notFound]);
     await expect(watchRollout(cluster, options, clock, recordingLog())).rejects.toBe(notFound);
@@ -107,7 +107,7 @@ describe('watchRollout', () => {
 
   it('times out when the cluster never answers, saying so', async () => {
     const clock = new FakeClock();
-    const cluster = new FakeCluster(clock, [new ClusterError('ssh: connection refused', true)]);
+    const cluster = new FakeCluster(clock, [new ClusterError('ssh: connection refused', 'transient')]);
     const result = await watchRollout(cluster, { ...options, timeoutMs: 3_000 }, clock, recordingLog());
     expect(result).toMatchObject({
       outcome: 'failed',

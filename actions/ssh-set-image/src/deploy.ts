@@ -1,24 +1,16 @@
-import { type Clock, systemClock } from '../../lib/src/clock.js';
 /*
- * The deploy itself, on any Kubectl (over SSH in the action, a fake in unit tests): record what runs, set
- * the image, say why, and report the revision the Deployment controller gave the change.
+ * The deploy itself, on any DeployTarget (over SSH in the action, on a fake kubectl in unit tests): record
+ * what runs, set the image, say why, and report the revision the Deployment controller gave the change.
  */
+import { type Clock, systemClock } from '../../lib/src/clock.js';
 import { ConfigurationError, info } from '../../lib/src/index.js';
 import {
-  annotateChangeCause,
-  applyManifests,
   type Deployment,
   deploymentImages,
   deploymentRevision,
-  getDeployment,
-  getReplicaSets,
-  type Kubectl,
-  type ReplicaSet,
   revisionOf,
-  setImage,
-  specObserved,
-  templateHashOf,
 } from '../../lib/src/kubectl/index.js';
+import { type DeployTarget, revisionOfSet, waitForObservedRevision } from '../../lib/src/target/index.js';
 
 export interface DeployPlan {
   namespace: string;
@@ -49,64 +41,14 @@ function describeImages(images: Record<string, string>, containers: readonly str
   return containers.map((name) => `${name}=${images[name] ?? ''}`).join('\n');
 }
 
-interface Revision {
-  revision: number;
-  podTemplateHash: string;
-}
-
-function revisionOfSet(rs: ReplicaSet): Revision {
-  return { revision: revisionOf(rs) ?? 0, podTemplateHash: templateHashOf(rs) ?? '' };
-}
-
-function runsImages(rs: ReplicaSet, images: Readonly<Record<string, string>>): boolean {
-  const running = Object.fromEntries(rs.spec.template.spec.containers.map((c) => [c.name, c.image]));
-  return Object.entries(images).every(([name, image]) => running[name] === image);
-}
-
-/**
- * Waits until the controller has seen the latest spec and made (or reused) a ReplicaSet for the images
- * just set, numbered above `after`. Found by its template rather than the Deployment's revision: when
- * another deploy changed the image meanwhile, the revision reported is still this deploy's own.
- */
-async function waitForRevision(
-  kubectl: Kubectl,
-  plan: DeployPlan,
-  after: number,
-  clock: Clock,
-  images?: Readonly<Record<string, string>>,
-): Promise<Revision> {
-  const deadline = clock.now() + plan.revisionTimeoutMs;
-  for (;;) {
-    const current = await getDeployment(kubectl, plan.namespace, plan.deployment);
-    if (current && specObserved(current)) {
-      const ours = (await getReplicaSets(kubectl, withNamespace(current, plan.namespace)))
-        .map((rs) => ({ rs, ...revisionOfSet(rs) }))
-        .filter(({ rs, revision }) => revision > after && (images === undefined || runsImages(rs, images)))
-        .sort((a, b) => b.revision - a.revision)[0];
-      if (ours) return { revision: ours.revision, podTemplateHash: ours.podTemplateHash };
-    }
-    if (clock.now() > deadline) {
-      throw new Error(
-        `the Deployment ${plan.namespace}/${plan.deployment} got no new revision within ${plan.revisionTimeoutMs} ms ` +
-          '(is the controller manager running?)',
-      );
-    }
-    await clock.sleep(plan.pollMs ?? 500);
-  }
-}
-
-function withNamespace(deployment: Deployment, namespace: string): Deployment {
-  return { ...deployment, metadata: { ...deployment.metadata, namespace } };
-}
-
 /** The running revision's template hash, when nothing is changed: rollout-wait then judges that revision. */
 async function currentTemplateHash(
-  kubectl: Kubectl,
+  target: DeployTarget,
   deployment: Deployment,
   namespace: string,
 ): Promise<string> {
   const revision = deploymentRevision(deployment);
-  const sets = await getReplicaSets(kubectl, withNamespace(deployment, namespace));
+  const sets = await target.replicaSetsOf(namespace, deployment);
   const current = sets.find((rs) => revisionOf(rs) === revision);
   return current ? revisionOfSet(current).podTemplateHash : '';
 }
@@ -122,13 +64,35 @@ function checkContainers(deployment: Deployment, plan: DeployPlan): void {
   }
 }
 
+/** Waits for the controller to number the change: see waitForObservedRevision. */
+function waitForRevision(
+  target: DeployTarget,
+  plan: DeployPlan,
+  after: number,
+  clock: Clock,
+  images?: Readonly<Record<string, string>>,
+) {
+  return waitForObservedRevision(
+    target,
+    {
+      namespace: plan.namespace,
+      deployment: plan.deployment,
+      after,
+      ...(images && { images }),
+      timeoutMs: plan.revisionTimeoutMs,
+      ...(plan.pollMs !== undefined && { pollMs: plan.pollMs }),
+    },
+    clock,
+  );
+}
+
 export async function deployImage(
-  kubectl: Kubectl,
+  target: DeployTarget,
   plan: DeployPlan,
   clock: Clock = systemClock,
 ): Promise<DeployResult> {
   const containers = Object.keys(plan.images);
-  const current = await getDeployment(kubectl, plan.namespace, plan.deployment);
+  const current = await target.deployment(plan.namespace, plan.deployment);
   if (!current) {
     if (!plan.bootstrap) {
       throw new ConfigurationError(
@@ -137,10 +101,10 @@ export async function deployImage(
       );
     }
     info(`Deployment ${plan.namespace}/${plan.deployment} does not exist: creating it from the overlay`);
-    const lines = await applyManifests(kubectl, await plan.bootstrap());
+    const lines = await target.apply(await plan.bootstrap());
     for (const line of lines) info(`  ${line}`);
-    await annotateChangeCause(kubectl, plan.namespace, plan.deployment, plan.changeCause);
-    const { revision, podTemplateHash } = await waitForRevision(kubectl, plan, 0, clock);
+    await target.annotateChangeCause(plan.namespace, plan.deployment, plan.changeCause);
+    const { revision, podTemplateHash } = await waitForRevision(target, plan, 0, clock);
     return {
       previousImage: '',
       previousRevision: 0,
@@ -162,15 +126,15 @@ export async function deployImage(
       previousImage,
       previousRevision,
       revision: previousRevision,
-      podTemplateHash: await currentTemplateHash(kubectl, current, plan.namespace),
+      podTemplateHash: await currentTemplateHash(target, current, plan.namespace),
       bootstrapped: false,
       changed: false,
     };
   }
-  await setImage(kubectl, plan.namespace, plan.deployment, plan.images);
-  await annotateChangeCause(kubectl, plan.namespace, plan.deployment, plan.changeCause);
+  await target.setImage(plan.namespace, plan.deployment, plan.images);
+  await target.annotateChangeCause(plan.namespace, plan.deployment, plan.changeCause);
   const { revision, podTemplateHash } = await waitForRevision(
-    kubectl,
+    target,
     plan,
     previousRevision,
     clock,

@@ -20,6 +20,7 @@ import {
   isDns1123Subdomain,
 } from '../../lib/src/kubectl/index.js';
 import { getSshConnectionInputs, type SshConnectionSettings } from '../../lib/src/ssh/index.js';
+import type { TargetConnection } from '../../lib/src/target/index.js';
 
 export interface SetImageInputs {
   namespace: string;
@@ -27,15 +28,13 @@ export interface SetImageInputs {
   /** Container name → the image to set. */
   images: Record<string, string>;
   image: string;
-  /** kubectl and its kubeconfig on the node. */
-  kubectlPath: string;
-  kubeconfigPath?: string;
   /** Absolute path of the kustomize overlay inside the workspace, for the first deploy. */
   overlayDir?: string;
   changeCause?: string;
   /** How long to wait for the Deployment controller to give the change its revision number. */
   revisionTimeoutMs: number;
-  connection: SshConnectionSettings;
+  /** The control-plane node over SSH, and kubectl and its kubeconfig there. */
+  target: TargetConnection & { ssh: SshConnectionSettings };
 }
 
 /** Tabs, newlines, escapes: anything below space, and DEL. */
@@ -114,14 +113,16 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): SetImageInputs 
     deployment,
     image,
     images: Object.fromEntries(names.map((name) => [name, image])),
-    kubectlPath: checkKubectlPath('kubectl', getOptionalInput('kubectl') ?? 'kubectl'),
-    ...(kubeconfig !== undefined && { kubeconfigPath: checkKubectlPath('kubeconfig', kubeconfig) }),
     ...(() => {
       const overlayDir = overlayInput(env.GITHUB_WORKSPACE ?? process.cwd());
       return overlayDir === undefined ? {} : { overlayDir };
     })(),
     ...(changeCause !== undefined && { changeCause }),
     revisionTimeoutMs: getDurationInput('revision-timeout', 60_000, { minMs: 1000, maxMs: 600_000 }),
-    connection: getSshConnectionInputs(),
+    target: {
+      kubectlPath: checkKubectlPath('kubectl', getOptionalInput('kubectl') ?? 'kubectl'),
+      ...(kubeconfig !== undefined && { kubeconfig: checkKubectlPath('kubeconfig', kubeconfig) }),
+      ssh: getSshConnectionInputs(),
+    },
   };
 }

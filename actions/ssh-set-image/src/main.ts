@@ -9,14 +9,12 @@ import {
   warning,
   writeJobSummary,
 } from '../../lib/src/index.js';
-import { sshKubectl } from '../../lib/src/kubectl/index.js';
 import {
   defaultSshAccessDeps,
   forgetSecretConnectionInputs,
-  openSshAccess,
   type SshAccessDeps,
-  type SshConnection,
 } from '../../lib/src/ssh/index.js';
+import { type DeployTarget, openTarget } from '../../lib/src/target/index.js';
 import { renderBootstrapManifests } from './bootstrap.js';
 import { changeCause } from './change-cause.js';
 import { type DeployResult, deployImage } from './deploy.js';
@@ -24,13 +22,9 @@ import { getInputs, type SetImageInputs } from './inputs.js';
 
 export type SetImageDeps = SshAccessDeps;
 
-async function deploy(inputs: SetImageInputs, connection: SshConnection): Promise<DeployResult> {
-  const kubectl = sshKubectl(connection, {
-    kubectlPath: inputs.kubectlPath,
-    ...(inputs.kubeconfigPath !== undefined && { kubeconfigPath: inputs.kubeconfigPath }),
-  });
+async function deploy(inputs: SetImageInputs, target: DeployTarget): Promise<DeployResult> {
   const { overlayDir } = inputs;
-  return deployImage(kubectl, {
+  return deployImage(target, {
     namespace: inputs.namespace,
     deployment: inputs.deployment,
     images: inputs.images,
@@ -57,10 +51,10 @@ export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<
         `The image ${inputs.image} is not pinned by digest: a tag can be moved under a running Deployment.`,
       );
     }
-    const connection = await group('Connect', () => openSshAccess(inputs.connection, deps));
+    const cluster = await group('Connect', () => openTarget(inputs.target, { deps }));
     try {
       const result = await group(`Set the image of ${inputs.namespace}/${inputs.deployment}`, () =>
-        deploy(inputs, connection),
+        deploy(inputs, cluster.target),
       );
       setOutputs({
         'previous-image': result.previousImage,
@@ -84,7 +78,7 @@ export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<
         ),
       ]);
     } finally {
-      connection.close();
+      await cluster.close();
     }
   });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Deployment, ReplicaSet } from '../../lib/src/kubectl/index.js';
+import { KubectlTarget } from '../../lib/src/target/index.js';
 import { FakeKubectl, notFound } from '../../lib/test/fakes/kubectl.js';
 import { type DeployPlan, deployImage } from '../src/deploy.js';
 
@@ -76,7 +77,7 @@ function cluster(initial: Deployment | undefined) {
 describe('deployImage', () => {
   it('records the image and revision, sets the image, annotates, and reports the new revision', async () => {
     const kubectl = cluster(deployment(4, 'registry.example/api:old'));
-    const result = await deployImage(kubectl, plan());
+    const result = await deployImage(new KubectlTarget(kubectl), plan());
     expect(result).toEqual({
       previousImage: 'registry.example/api:old',
       previousRevision: 4,
@@ -104,7 +105,7 @@ describe('deployImage', () => {
 
   it('changes nothing when the Deployment already runs the image', async () => {
     const kubectl = cluster(deployment(7, IMAGE));
-    const result = await deployImage(kubectl, plan());
+    const result = await deployImage(new KubectlTarget(kubectl), plan());
     expect(result).toMatchObject({
       changed: false,
       revision: 7,
@@ -116,20 +117,25 @@ describe('deployImage', () => {
 
   it('names the containers the Deployment has when one asked for is missing', async () => {
     const kubectl = cluster(deployment(1, 'x:1'));
-    await expect(deployImage(kubectl, plan({ images: { worker: IMAGE } }))).rejects.toThrow(
+    await expect(
+      deployImage(new KubectlTarget(kubectl), plan({ images: { worker: IMAGE } })),
+    ).rejects.toThrow(
       "Invalid input 'containers': the Deployment dev/api has no container 'worker'. Expected some of: api.",
     );
   });
 
   it('asks for an overlay when the Deployment is missing', async () => {
-    await expect(deployImage(cluster(undefined), plan())).rejects.toThrow(
+    await expect(deployImage(new KubectlTarget(cluster(undefined)), plan())).rejects.toThrow(
       /does not exist\. Set the input 'overlay'/,
     );
   });
 
   it('applies the rendered overlay on stdin when the Deployment is missing', async () => {
     const kubectl = cluster(undefined);
-    const result = await deployImage(kubectl, plan({ bootstrap: async () => 'kind: Deployment\n' }));
+    const result = await deployImage(
+      new KubectlTarget(kubectl),
+      plan({ bootstrap: async () => 'kind: Deployment\n' }),
+    );
     expect(result).toEqual({
       previousImage: '',
       previousRevision: 0,
@@ -148,7 +154,7 @@ describe('deployImage', () => {
       if (args[1] === 'replicasets') return { stdout: JSON.stringify({ items: [] }) };
       return args[0] === 'get' ? { stdout: JSON.stringify(deployment(2, 'x:1')) } : {};
     });
-    await expect(deployImage(stuck, plan({ revisionTimeoutMs: 20 }))).rejects.toThrow(
+    await expect(deployImage(new KubectlTarget(stuck), plan({ revisionTimeoutMs: 20 }))).rejects.toThrow(
       /got no new revision within 20 ms/,
     );
   });
@@ -163,7 +169,7 @@ describe('deployImage', () => {
         await run(['set', 'image', 'deployment/api', 'api=registry.example/api:theirs']);
       return result;
     };
-    const result = await deployImage(kubectl, plan());
+    const result = await deployImage(new KubectlTarget(kubectl), plan());
     expect(result).toMatchObject({ revision: 5, podTemplateHash: hashOf(IMAGE) });
   });
 });

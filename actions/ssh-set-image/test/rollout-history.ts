@@ -1,11 +1,10 @@
 import {
   CHANGE_CAUSE_ANNOTATION,
-  getDeployment,
-  getReplicaSets,
   type Kubectl,
   revisionOf,
   templateHashOf,
 } from '../../lib/src/kubectl/index.js';
+import { KubectlTarget } from '../../lib/src/target/index.js';
 
 export interface RolloutRevision {
   revision: number;
@@ -22,9 +21,10 @@ export async function rolloutHistory(
   namespace: string,
   deployment: string,
 ): Promise<RolloutRevision[]> {
-  const current = await getDeployment(kubectl, namespace, deployment);
+  const target = new KubectlTarget(kubectl);
+  const current = await target.deployment(namespace, deployment);
   if (!current) throw new Error(`deployment ${namespace}/${deployment} does not exist`);
-  return (await getReplicaSets(kubectl, { ...current, metadata: { namespace, ...current.metadata } }))
+  return (await target.replicaSetsOf(namespace, current))
     .map((rs) => ({
       revision: revisionOf(rs) ?? 0,
       replicaSet: rs.metadata.name,

@@ -21,11 +21,11 @@ import {
   CHANGE_CAUSE_ANNOTATION,
   deploymentImages,
   deploymentRevision,
-  getDeployment,
   type KubectlClient,
   localKubectl,
 } from '../../lib/src/kubectl/index.js';
 import { createEc2Client } from '../../lib/src/ssh/ec2-sdk.js';
+import { KubectlTarget } from '../../lib/src/target/index.js';
 import { removeNamespace } from '../../lib/test/kubectl/namespaces.js';
 import { renderBootstrapManifests } from '../src/bootstrap.js';
 import { rolloutHistory } from './rollout-history.js';
@@ -136,20 +136,20 @@ describe('ssh-set-image on the sandbox', () => {
       'previous-image': '',
       'previous-revision': '0',
     });
-    const deployment = await getDeployment(kubectl, namespace, 'metrics-api');
+    const deployment = await new KubectlTarget(kubectl).deployment(namespace, 'metrics-api');
     expect(deploymentImages(deployment!)).toEqual({ 'metrics-api': image(1) });
     expect(main.outputs.revision).toBe(String(deploymentRevision(deployment!)));
     expect(deployment?.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION]).toContain(`deploy ${image(1)}`);
   });
 
   it('records the running image and revision, sets the new one and annotates the change cause', async () => {
-    const before = await getDeployment(kubectl, namespace, 'metrics-api');
+    const before = await new KubectlTarget(kubectl).deployment(namespace, 'metrics-api');
     // The kubeconfig given explicitly, as on a k3s node (/etc/rancher/k3s/k3s.yaml).
     const { main, mainEnv } = await runAction({ image: image(2), kubeconfig: ssh.kubeconfig });
     expect(main.errors).toEqual([]);
     expect(main.outputs['previous-image']).toBe(image(1));
     expect(main.outputs['previous-revision']).toBe(String(deploymentRevision(before!)));
-    const after = await getDeployment(kubectl, namespace, 'metrics-api');
+    const after = await new KubectlTarget(kubectl).deployment(namespace, 'metrics-api');
     expect(deploymentImages(after!)).toEqual({ 'metrics-api': image(2) });
     expect(Number(main.outputs.revision)).toBe(deploymentRevision(after!));
     expect(Number(main.outputs.revision)).toBeGreaterThan(deploymentRevision(before!));
@@ -172,7 +172,7 @@ describe('ssh-set-image on the sandbox', () => {
   it('uses the kubeconfig path given, and passes kubectl’s own error back', async () => {
     const { main } = await runAction({ image: image(3), kubeconfig: '/nonexistent/kubeconfig' });
     const message = failure(main);
-    expect(message).toContain('kubectl get deployment failed');
+    expect(message).toContain('kubectl get deployment: error: stat /nonexistent/kubeconfig');
     expect(message).toContain('/nonexistent/kubeconfig');
   });
 
@@ -182,7 +182,7 @@ describe('ssh-set-image on the sandbox', () => {
     const message = failure(main);
     expect(message).toContain(ssh.hostKeyFingerprint);
     expect(message).toContain('is not pinned');
-    const deployment = await getDeployment(kubectl, namespace, 'metrics-api');
+    const deployment = await new KubectlTarget(kubectl).deployment(namespace, 'metrics-api');
     expect(deploymentImages(deployment!)).toEqual({ 'metrics-api': image(2) });
   });
 
@@ -252,7 +252,7 @@ describe.each(OVERLAYS.filter((overlay) => overlay !== 'dev'))(
       );
       if (overlay === 'prod') expect(expected).toContain('HorizontalPodAutoscaler/metrics-api');
 
-      const deployment = await getDeployment(kubectl, target, 'metrics-api');
+      const deployment = await new KubectlTarget(kubectl).deployment(target, 'metrics-api');
       expect(deploymentImages(deployment!)).toEqual({ 'metrics-api': image(8) });
       expect(main.outputs.revision).toBe(String(deploymentRevision(deployment!)));
       // The namespace enforces Pod Security `restricted`: the ReplicaSet's pods exist only if it admits them.

@@ -59461,9 +59461,10 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JG: () => (/* binding */ anySignal),
 /* harmony export */   ip: () => (/* binding */ abortedError)
 /* harmony export */ });
-/* unused harmony exports AbortedError, throwIfAborted, raceAbort, sleepUnlessAborted, remainingMs, deadlineSignal, anySignal */
+/* unused harmony exports AbortedError, throwIfAborted, raceAbort, sleepUnlessAborted, remainingMs, deadlineSignal */
 /*
  * Deadlines as AbortSignals. A step makes one signal for its wall-clock deadline (`deadlineSignal`, or
  * `AbortSignal.timeout`) and hands it to every call it makes: each call then gets the time that is left.
@@ -59553,7 +59554,7 @@ function anySignal(...signals) {
 
 /***/ }),
 
-/***/ 6530:
+/***/ 2990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59565,8 +59566,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CommandNotFoundError, CommandTimeoutError
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./actions/lib/src/abortable.ts
@@ -59596,11 +59595,67 @@ function childEnv(extra = {}, options = {}) {
     return { ...withoutActionInputs(options.from ?? process.env), ...extra };
 }
 
-;// CONCATENATED MODULE: ./actions/lib/src/child-output.ts
-/**
- * Hands a spawned program its stdin and collects what it prints (passing each chunk on live as well).
- * The returned object fills as output arrives; read it once the child has closed.
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./actions/lib/src/process/run-process.ts
+/*
+ * The one place a program is started. Both ways the actions run programs stand on it: CommandRunner
+ * (command.ts: throws on a non-zero exit, for docker, trivy, tar) and the transports kubectl runs on
+ * (kubectl/local-transport.ts here, the SSH shell over there: the exit code is a result).
  */
+
+/** The exit code POSIX shells use for "command not found". */
+const EXIT_COMMAND_NOT_FOUND = 127;
+const EXIT_ABORTED = 130;
+const KILL_GRACE_MS = 5000;
+/**
+ * Runs argv with no shell in between. Rejects only when the program cannot be started for another
+ * reason than its absence (EACCES, EMFILE); a non-zero exit code is a result.
+ */
+function runProcess(argv, options) {
+    const [file, ...args] = argv;
+    if (file === undefined)
+        return Promise.reject(new Error('runProcess: empty argv'));
+    const { signal } = options;
+    if (signal?.aborted) {
+        return Promise.resolve({
+            exitCode: EXIT_ABORTED,
+            stdout: '',
+            stderr: '',
+            aborted: true,
+            notFound: false,
+        });
+    }
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env: options.env, shell: false, stdio: 'pipe' });
+        const output = collectOutput(child, options);
+        let killTimer;
+        const settle = (result, stderr = output.stderr) => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve({ ...result, stdout: output.stdout, stderr });
+        };
+        const onAbort = () => {
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            settle({ exitCode: EXIT_ABORTED, aborted: true, notFound: false });
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        child.on('error', (error) => {
+            signal?.removeEventListener('abort', onAbort);
+            if (error.code === 'ENOENT') {
+                settle({ exitCode: EXIT_COMMAND_NOT_FOUND, aborted: false, notFound: true }, `${file}: not found`);
+            }
+            else
+                reject(error);
+        });
+        child.on('close', (code, exitSignal) => {
+            clearTimeout(killTimer);
+            // After an abort the promise has settled: resolving again is a no-op.
+            settle({ exitCode: exitCodeOf(code, exitSignal), aborted: signal?.aborted === true, notFound: false });
+        });
+    });
+}
+/** Hands a spawned program its stdin and collects what it prints, passing each chunk on live as well. */
 function collectOutput(child, io) {
     const output = { stdout: '', stderr: '' };
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -59627,7 +59682,6 @@ function exitCodeOf(code, signal) {
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/command.ts
-
 
 
 
@@ -59668,64 +59722,36 @@ class CommandTimeoutError extends Error {
         this.name = 'CommandTimeoutError';
     }
 }
-const KILL_GRACE_MS = 5000;
-/** CommandRunner on node:child_process, with no shell in between. */
+/** CommandRunner on node:child_process (process.ts), with no shell in between. */
 class ProcessCommandRunner {
     debug;
     /** `debug` gets a line per command: the step's debug log by default; tooling outside a step passes a no-op. */
     constructor(debug = core/* debug */.Yz) {
         this.debug = debug;
     }
-    run(file, args, options = {}) {
+    async run(file, args, options = {}) {
         this.debug(`run: ${file} ${args.join(' ')}`);
-        const env = childEnv(options.env, { inherit: options.inheritEnv !== false });
-        const { signal: abortSignal } = options;
-        return new Promise((resolve, reject) => {
-            if (abortSignal?.aborted) {
-                reject((0,abortable/* abortedError */.ip)(abortSignal, `'${file}'`));
-                return;
-            }
-            const child = (0,external_node_child_process_.spawn)(file, args, { cwd: options.cwd, env, shell: false, stdio: 'pipe' });
-            let timedOut = false;
-            let killTimer;
-            const stop = () => {
-                child.kill('SIGTERM');
-                killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-            };
-            const timer = options.timeoutMs === undefined
-                ? undefined
-                : setTimeout(() => {
-                    timedOut = true;
-                    stop();
-                }, options.timeoutMs);
-            const onAbort = () => {
-                stop();
-                reject((0,abortable/* abortedError */.ip)(abortSignal, `'${file}'`));
-            };
-            abortSignal?.addEventListener('abort', onAbort, { once: true });
-            const output = collectOutput(child, options);
-            child.on('error', (error) => {
-                clearTimeout(timer);
-                clearTimeout(killTimer);
-                abortSignal?.removeEventListener('abort', onAbort);
-                reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : error);
-            });
-            child.on('close', (code, signal) => {
-                clearTimeout(timer);
-                clearTimeout(killTimer);
-                abortSignal?.removeEventListener('abort', onAbort);
-                if (timedOut) {
-                    reject(new CommandTimeoutError(file, options.timeoutMs));
-                    return;
-                }
-                const exitCode = exitCodeOf(code, signal);
-                const result = { exitCode, stdout: output.stdout, stderr: output.stderr };
-                if (exitCode !== 0 && !options.ignoreExitCode)
-                    reject(new CommandFailedError(file, args, result));
-                else
-                    resolve(result);
-            });
+        const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+        const result = await runProcess([file, ...args], {
+            env: childEnv(options.env, { inherit: options.inheritEnv !== false }),
+            signal: (0,abortable/* anySignal */.JG)(options.signal, timeout),
+            ...(options.cwd !== undefined && { cwd: options.cwd }),
+            ...(options.stdin !== undefined && { stdin: options.stdin }),
+            ...(options.onStdout && { onStdout: options.onStdout }),
+            ...(options.onStderr && { onStderr: options.onStderr }),
         });
+        if (result.notFound)
+            throw new CommandNotFoundError(file);
+        if (result.aborted) {
+            if (options.signal?.aborted)
+                throw (0,abortable/* abortedError */.ip)(options.signal, `'${file}'`);
+            throw new CommandTimeoutError(file, options.timeoutMs);
+        }
+        const { exitCode, stdout, stderr } = result;
+        if (exitCode !== 0 && !options.ignoreExitCode) {
+            throw new CommandFailedError(file, args, { exitCode, stdout, stderr });
+        }
+        return { exitCode, stdout, stderr };
     }
 }
 
@@ -59870,7 +59896,7 @@ function createAwsClientFactory(region, maxAttempts = 5) {
 }
 
 // EXTERNAL MODULE: ./actions/lib/src/command.ts + 2 modules
-var command = __nccwpck_require__(6530);
+var command = __nccwpck_require__(2990);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./actions/lib/src/context.ts
@@ -61746,7 +61772,7 @@ function _unique(values) {
 }
 //# sourceMappingURL=tool-cache.js.map
 // EXTERNAL MODULE: ./actions/lib/src/command.ts + 2 modules
-var command = __nccwpck_require__(6530);
+var command = __nccwpck_require__(2990);
 // EXTERNAL MODULE: ./actions/lib/src/log.ts
 var log = __nccwpck_require__(6153);
 ;// CONCATENATED MODULE: ./actions/lib/src/trivy/pinned-checksums.ts

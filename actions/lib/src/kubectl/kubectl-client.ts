@@ -1,5 +1,7 @@
 import { AbortedError } from '../abortable.js';
 import type { CommandResult } from '../command.js';
+import { LocalTransport } from '../process/local-transport.js';
+import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from '../process/transport.js';
 import type { RemoteShell } from '../ssh/remote-shell.js';
 import {
   type Kubectl,
@@ -9,9 +11,7 @@ import {
   type KubectlStreamEnd,
   type KubectlStreamOptions,
 } from './kubectl.js';
-import { LocalTransport } from './local-transport.js';
 import { RemoteShellTransport } from './remote-shell-transport.js';
-import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from './transport.js';
 
 export interface KubectlLocation {
   /** kubectl's path where it runs; default `kubectl` (found on PATH). */

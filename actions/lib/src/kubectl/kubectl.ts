@@ -1,4 +1,5 @@
 import type { CommandResult } from '../command.js';
+import { ClusterError, kubectlFailureKind } from './cluster-error.js';
 
 export interface KubectlRunOptions {
   /** Written to kubectl's stdin (e.g. manifests for `apply -f -`). */
@@ -55,10 +56,8 @@ export interface Kubectl {
   ): Promise<KubectlStreamEnd>;
 }
 
-/** kubectl exited non-zero. `notFound` tells "the object does not exist" apart from real failures. */
-export class KubectlError extends Error {
-  readonly notFound: boolean;
-
+/** kubectl exited non-zero; its kind (not found, forbidden, …) read from what it printed. */
+export class KubectlError extends ClusterError {
   constructor(
     readonly target: string,
     readonly args: readonly string[],
@@ -68,20 +67,22 @@ export class KubectlError extends Error {
     super(
       `kubectl ${args.slice(0, 2).join(' ')} failed (${target}, exit code ${result.exitCode})` +
         (stderr ? `: ${stderr}` : ''),
+      kubectlFailureKind(result.stderr),
     );
     this.name = 'KubectlError';
-    // kubectl's own wording for a missing object: `Error from server (NotFound): … not found`.
-    this.notFound = /\(NotFound\)/.test(result.stderr);
   }
 }
 
 /** kubectl (or the shell in front of it) could not be started at all: wrong path, missing on the node. */
-export class KubectlNotFoundError extends Error {
+export class KubectlNotFoundError extends ClusterError {
   constructor(
     readonly target: string,
     readonly kubectlPath: string,
   ) {
-    super(`kubectl was not found at '${kubectlPath}' (${target}): install it there or set its path`);
+    super(
+      `kubectl was not found at '${kubectlPath}' (${target}): install it there or set its path`,
+      'permanent',
+    );
     this.name = 'KubectlNotFoundError';
   }
 }

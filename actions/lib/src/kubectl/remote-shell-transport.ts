@@ -1,6 +1,6 @@
+import type { ArgvTransport, ExecOptions, ExecResult } from '../process/transport.js';
 import { shellCommand } from '../shell-quote.js';
-import type { RemoteExecOptions, RemoteExecResult, RemoteShell } from '../ssh/remote-shell.js';
-import type { ArgvTransport } from './transport.js';
+import type { RemoteShell } from '../ssh/remote-shell.js';
 
 /**
  * Runs argv on a remote host through its login shell: the one place a shell string is built, from argv
@@ -13,7 +13,7 @@ export class RemoteShellTransport implements ArgvTransport {
     return this.shell.target;
   }
 
-  exec(argv: readonly string[], options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     return this.shell.exec(remoteCommandLine(argv), options);
   }
 }

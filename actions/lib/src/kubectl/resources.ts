@@ -166,3 +166,13 @@ export function podsOf(replicaSet: ReplicaSet, pods: readonly Pod[]): Pod[] {
 export function templateHashOf(replicaSet: ReplicaSet): string | undefined {
   return replicaSet.metadata.labels?.[TEMPLATE_HASH_LABEL];
 }
+
+/** The revision number the Deployment controller gave the current template (0 before the first). */
+export function deploymentRevision(deployment: Deployment): number {
+  return revisionOf(deployment) ?? 0;
+}
+
+/** Container name → image of the Deployment's pod template. */
+export function deploymentImages(deployment: Deployment): Record<string, string> {
+  return Object.fromEntries(deployment.spec.template.spec.containers.map((c) => [c.name, c.image]));
+}

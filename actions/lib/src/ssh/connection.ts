@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { AbortedError, anySignal, raceAbort, sleepUnlessAborted, throwIfAborted } from '../abortable.js';
 import { debug, info, warning } from '../log.js';
+import type { ExecOptions, ExecResult } from '../process/transport.js';
 import { retry } from '../retry.js';
 import {
   checkPrivateKey,
@@ -17,7 +18,7 @@ import {
   SshConnectionLostError,
 } from './errors.js';
 import { type HostKeyPolicy, type HostKeyVerdict, knownHostsLine } from './host-key.js';
-import type { RemoteExecOptions, RemoteExecResult, RemoteShell } from './remote-shell.js';
+import type { RemoteShell } from './remote-shell.js';
 
 export interface SshConnectionOptions extends SshEndpoint {
   /** A bastion to go through, with its own login and its own pinned host key. */
@@ -99,7 +100,7 @@ export class SshConnection implements RemoteShell {
     return connection;
   }
 
-  async exec(command: string, options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const maxReruns = this.options.maxReruns ?? 3;
     const { signal } = options;
     for (let reruns = 0, notStarted = 0; ; ) {
@@ -303,7 +304,7 @@ export class SshConnection implements RemoteShell {
     return { pins: [{ fingerprint: verdict.fingerprint, keyType: verdict.keyType, source: 'first use' }] };
   }
 
-  private execOn(live: Live, command: string, options: RemoteExecOptions): Promise<RemoteExecResult> {
+  private execOn(live: Live, command: string, options: ExecOptions): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const { signal } = options;
       if (live.closed) {

@@ -50,5 +50,5 @@ export {
   knownHostsName,
   parseHostNames,
 } from './known-hosts-names.js';
-export type { RemoteExecOptions, RemoteExecResult, RemoteShell } from './remote-shell.js';
+export type { RemoteShell } from './remote-shell.js';
 export { DEFAULT_RUNNER_IP_URL, resolveRunnerAddress } from './runner-address.js';

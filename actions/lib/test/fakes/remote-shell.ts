@@ -1,15 +1,14 @@
-import type { RemoteExecOptions, RemoteExecResult, RemoteShell } from '../../src/ssh/remote-shell.js';
+import type { ExecOptions, ExecResult } from '../../src/process/transport.js';
+import type { RemoteShell } from '../../src/ssh/remote-shell.js';
 
 export interface RecordedRemoteCommand {
   command: string;
-  options: RemoteExecOptions;
+  options: ExecOptions;
 }
 
 type Responder = (
   command: RecordedRemoteCommand,
-) =>
-  | (Partial<RemoteExecResult> & { chunks?: string[] })
-  | Promise<Partial<RemoteExecResult> & { chunks?: string[] }>;
+) => (Partial<ExecResult> & { chunks?: string[] }) | Promise<Partial<ExecResult> & { chunks?: string[] }>;
 
 /**
  * A RemoteShell for unit tests: records each command line and answers from a responder. `chunks` are fed
@@ -21,7 +20,7 @@ export class FakeRemoteShell implements RemoteShell {
 
   constructor(private readonly respond: Responder = () => ({})) {}
 
-  async exec(command: string, options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const call = { command, options };
     this.calls.push(call);
     const { chunks, ...answer } = await this.respond(call);

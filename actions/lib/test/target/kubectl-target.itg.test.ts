@@ -2,25 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { useSandbox } from '../../../../sandbox/src/testing.js';
 import {
-  annotateChangeCause,
-  applyManifests,
   CHANGE_CAUSE_ANNOTATION,
   deploymentImages,
   deploymentRevision,
-  getDeployment,
-  getReplicaSets,
   type KubectlClient,
   localKubectl,
   revisionOf as revisionOfObject,
-  setImage,
 } from '../../src/kubectl/index.js';
-import { removeNamespace } from './namespaces.js';
+import { KubectlTarget } from '../../src/target/index.js';
+import { removeNamespace } from '../kubectl/namespaces.js';
 
-// The typed operations against the sandbox's Kubernetes cluster, driven by the real kubectl as the cluster
+// The deploy target's operations against the sandbox's Kubernetes cluster, driven by the real kubectl as the cluster
 // admin. replicas: 0 keeps the kubelet out of it: revisions and ReplicaSets are the Deployment
 // controller's work, not the pods'.
 const namespace = 'lib-kubectl-ops';
 let kubectl: KubectlClient;
+let target: KubectlTarget;
 
 function manifests(image: string): string {
   return [
@@ -42,7 +39,7 @@ function manifests(image: string): string {
 
 async function revisionOf(): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const deployment = await getDeployment(kubectl, namespace, 'web');
+    const deployment = await target.deployment(namespace, 'web');
     const revision = deployment ? deploymentRevision(deployment) : 0;
     if (revision > 0) return revision;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -52,7 +49,7 @@ async function revisionOf(): Promise<number> {
 
 async function waitForRevision(wanted: number): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    const deployment = await getDeployment(kubectl, namespace, 'web');
+    const deployment = await target.deployment(namespace, 'web');
     if (deployment && deploymentRevision(deployment) === wanted) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -62,6 +59,7 @@ async function waitForRevision(wanted: number): Promise<void> {
 beforeAll(async () => {
   const { kube } = await useSandbox(['kube']);
   kubectl = localKubectl({ kubeconfigPath: kube.kubeconfig });
+  target = new KubectlTarget(kubectl);
   await removeNamespace(kubectl, namespace);
 });
 
@@ -69,24 +67,24 @@ afterAll(async () => {
   await kubectl?.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
 });
 
-describe('kubectl operations on the sandbox', () => {
+describe('the deploy target on the sandbox', () => {
   it('sees a deployment in a missing namespace as missing, not as an error', async () => {
-    expect(await getDeployment(kubectl, namespace, 'web')).toBeUndefined();
+    expect(await target.deployment(namespace, 'web')).toBeUndefined();
   });
 
   it('applies manifests from stdin, sets the image, annotates, and lists its ReplicaSets', async () => {
-    const applied = await applyManifests(kubectl, manifests('127.0.0.1:1/app:one'));
+    const applied = await target.apply(manifests('127.0.0.1:1/app:one'));
     expect(applied.join('\n')).toMatch(/deployment\.apps\/web (created|configured)/);
     const first = await revisionOf();
 
-    await setImage(kubectl, namespace, 'web', { main: '127.0.0.1:1/app:two' });
-    await annotateChangeCause(kubectl, namespace, 'web', 'deploy two');
+    await target.setImage(namespace, 'web', { main: '127.0.0.1:1/app:two' });
+    await target.annotateChangeCause(namespace, 'web', 'deploy two');
     await waitForRevision(first + 1);
-    const deployment = await getDeployment(kubectl, namespace, 'web');
+    const deployment = await target.deployment(namespace, 'web');
     expect(deploymentImages(deployment!)).toEqual({ main: '127.0.0.1:1/app:two' });
     expect(deployment?.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION]).toBe('deploy two');
 
-    const revisions = (await getReplicaSets(kubectl, deployment!))
+    const revisions = (await target.replicaSetsOf(namespace, deployment!))
       .sort((a, b) => (revisionOfObject(a) ?? 0) - (revisionOfObject(b) ?? 0))
       .map((rs) => rs.spec.template.spec.containers[0]?.image);
     expect(revisions).toEqual(['127.0.0.1:1/app:one', '127.0.0.1:1/app:two']);

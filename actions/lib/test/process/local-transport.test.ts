@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortedError } from '../../src/abortable.js';
-import { KubectlClient, KubectlNotFoundError, LocalTransport } from '../../src/kubectl/index.js';
+import { KubectlClient, KubectlNotFoundError } from '../../src/kubectl/index.js';
+import { LocalTransport } from '../../src/process/index.js';
 
 // The local client with Node itself standing in for the kubectl binary: real processes, no cluster.
 const node = new KubectlClient(new LocalTransport(), { kubectlPath: process.execPath });

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../lib/src/index.js';
 import {
+  ClusterError,
   type Deployment,
   KubectlNotFoundError,
   type KubectlRunOptions,
 } from '../../lib/src/kubectl/index.js';
-import { ClusterError, type JsonPatch } from '../src/cluster.js';
-import { KubectlCluster, selectorArgument } from '../src/kubectl-cluster.js';
+import {
+  type JsonPatch,
+  type KubectlRun,
+  KubectlTarget,
+  selectorArgument,
+} from '../../lib/src/target/index.js';
 import { fixture, replicaSetOf } from './objects.js';
+
+// The deploy target as the watcher opens it: every request bounded (main.ts).
+const watched = (kubectl: KubectlRun) => new KubectlTarget(kubectl, { requestTimeoutSeconds: 10 });
 
 type Call = { args: readonly string[]; options: KubectlRunOptions | undefined };
 
@@ -41,10 +49,10 @@ function answerGets(args: readonly string[]): Partial<CommandResult> {
   return { stdout: JSON.stringify(list) };
 }
 
-describe('KubectlCluster', () => {
+describe('the deploy target as the watcher reads it', () => {
   it('reads the Deployment, then its ReplicaSets and pods by its selector, with bounded requests', async () => {
     const fake = fakeKubectl(answerGets);
-    const snapshot = await new KubectlCluster(fake.kubectl).snapshot('shop', 'guestbook-ui');
+    const snapshot = await watched(fake.kubectl).snapshot('shop', 'guestbook-ui');
     expect(fake.calls.map((c) => c.args)).toEqual([
       ['get', 'deployment', 'guestbook-ui', '--namespace', 'shop', '-o', 'json', '--request-timeout=10s'],
       [
@@ -68,7 +76,7 @@ describe('KubectlCluster', () => {
 
   it('remembers the selector, so that later polls read both at once', async () => {
     const fake = fakeKubectl(answerGets);
-    const cluster = new KubectlCluster(fake.kubectl);
+    const cluster = watched(fake.kubectl);
     await cluster.snapshot('shop', 'guestbook-ui');
     await cluster.snapshot('shop', 'guestbook-ui');
     expect(fake.calls).toHaveLength(4);
@@ -86,18 +94,20 @@ describe('KubectlCluster', () => {
     ['Error from server (Forbidden): deployments.apps is forbidden: User "deploy" cannot get', false],
   ])('classifies kubectl failing with %j as transient=%s', async (stderr, transient) => {
     const fake = fakeKubectl(() => ({ exitCode: 1, stderr: `${stderr}\n` }));
-    const error = await new KubectlCluster(fake.kubectl).snapshot('shop', 'guestbook-ui').catch((e) => e);
+    const error = await watched(fake.kubectl)
+      .snapshot('shop', 'guestbook-ui')
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ClusterError);
     expect(error).toMatchObject({ transient, message: `kubectl get deployment: ${stderr}` });
   });
 
   it('treats a dropped connection and half a JSON document as transient', async () => {
     const dropped = fakeKubectl(() => new Error('SSH connection lost'));
-    await expect(new KubectlCluster(dropped.kubectl).snapshot('a', 'b')).rejects.toMatchObject({
+    await expect(watched(dropped.kubectl).snapshot('a', 'b')).rejects.toMatchObject({
       transient: true,
     });
     const half = fakeKubectl(() => ({ stdout: '{"metadata": {' }));
-    await expect(new KubectlCluster(half.kubectl).snapshot('a', 'b')).rejects.toMatchObject({
+    await expect(watched(half.kubectl).snapshot('a', 'b')).rejects.toMatchObject({
       transient: true,
       message: 'kubectl get printed no complete JSON (14 bytes)',
     });
@@ -106,13 +116,13 @@ describe('KubectlCluster', () => {
   it('lets a missing kubectl through as it is: no retry can fix it', async () => {
     const missing = new KubectlNotFoundError('this machine', '/opt/kubectl');
     const fake = fakeKubectl(() => missing);
-    await expect(new KubectlCluster(fake.kubectl).snapshot('a', 'b')).rejects.toBe(missing);
+    await expect(watched(fake.kubectl).snapshot('a', 'b')).rejects.toBe(missing);
   });
 
   it('sends the undo patch once, never as a command safe to re-run', async () => {
     const fake = fakeKubectl(() => ({}));
     const patch: JsonPatch = [{ op: 'test', path: '/metadata/generation', value: 4 }];
-    await new KubectlCluster(fake.kubectl).patchDeployment('shop', 'web', patch);
+    await watched(fake.kubectl).patchDeployment('shop', 'web', patch);
     expect(fake.calls).toEqual([
       {
         args: [
@@ -140,7 +150,7 @@ describe('KubectlCluster', () => {
     const fake = fakeKubectl((args) =>
       args[0] === 'logs' ? { stdout: 'boom\n' } : { stdout: JSON.stringify(events) },
     );
-    const cluster = new KubectlCluster(fake.kubectl);
+    const cluster = watched(fake.kubectl);
     expect(await cluster.containerLogs('shop', 'web-1', 'app', { tailLines: 30, previous: true })).toBe(
       'boom\n',
     );

@@ -1,37 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import {
-  annotate,
-  containerLogsArgs,
-  eventsArgs,
-  getDeployment,
-  selectorString,
-  setImage,
-} from '../../src/kubectl/index.js';
+import { annotateArgs, containerLogsArgs, eventsArgs, selectorString } from '../../src/kubectl/index.js';
+import { KubectlTarget } from '../../src/target/index.js';
 import { FakeKubectl, notFound } from '../fakes/kubectl.js';
 
-describe('kubectl operations', () => {
-  it('refuse names that are not DNS-1123 before running anything', async () => {
+describe('the deploy target on kubectl', () => {
+  it('refuses names that are not DNS-1123 before running anything', async () => {
     const kubectl = new FakeKubectl(() => ({}));
-    await expect(setImage(kubectl, 'dev', '--all', { api: 'a:1' })).rejects.toThrow(
+    const target = new KubectlTarget(kubectl);
+    await expect(target.setImage('dev', '--all', { api: 'a:1' })).rejects.toThrow(
       /Invalid deployment name "--all"/,
     );
-    await expect(setImage(kubectl, 'dev;x', 'api', { api: 'a:1' })).rejects.toThrow(/Invalid namespace/);
-    await expect(setImage(kubectl, 'dev', 'api', { 'a b': 'a:1' })).rejects.toThrow(/Invalid container name/);
-    await expect(setImage(kubectl, 'dev', 'api', { api: '--image=x' })).rejects.toThrow(/invalid image/);
-    await expect(annotate(kubectl, 'dev', 'deployment', 'api', { 'bad key!': 'v' })).rejects.toThrow(
-      /annotation key/,
-    );
+    await expect(target.setImage('dev;x', 'api', { api: 'a:1' })).rejects.toThrow(/Invalid namespace/);
+    await expect(target.setImage('dev', 'api', { 'a b': 'a:1' })).rejects.toThrow(/Invalid container name/);
+    await expect(target.setImage('dev', 'api', { api: '--image=x' })).rejects.toThrow(/invalid image/);
+    expect(() => annotateArgs('dev', 'deployment', 'api', { 'bad key!': 'v' })).toThrow(/annotation key/);
     expect(() => containerLogsArgs('dev', 'pod', 'c', { tailLines: 0 })).toThrow(/tailLines/);
     expect(() => eventsArgs('dev', 'pod', 'api-1')).toThrow(/invalid kind/);
     expect(kubectl.calls).toEqual([]);
   });
 
-  it('getDeployment returns undefined for NotFound and passes other failures on', async () => {
-    expect(
-      await getDeployment(new FakeKubectl(() => notFound('deployments.apps "api"')), 'dev', 'api'),
-    ).toBeUndefined();
+  it('deployment() returns undefined for NotFound and passes other failures on', async () => {
+    const missing = new KubectlTarget(new FakeKubectl(() => notFound('deployments.apps "api"')));
+    expect(await missing.deployment('dev', 'api')).toBeUndefined();
     const forbidden = new FakeKubectl(() => ({ exitCode: 1, stderr: 'Error from server (Forbidden): no' }));
-    await expect(getDeployment(forbidden, 'dev', 'api')).rejects.toThrow(/Forbidden/);
+    await expect(new KubectlTarget(forbidden).deployment('dev', 'api')).rejects.toThrow(/Forbidden/);
   });
 
   it('selectorString writes every operator kubectl knows and refuses an empty selector', () => {

@@ -1,55 +1,26 @@
 /*
- * Typed kubectl operations the deploy actions share. Each checks the names it puts on the command line
- * and builds argv; none builds a shell string. Reads are marked read-only so that they survive a dropped
- * SSH connection; writes are not, and are never re-run blindly.
+ * kubectl's argv for what the deploy target does (../target/kubectl-target.ts). Each builder checks the
+ * names it puts on the command line; none builds a shell string.
  */
-import type { Kubectl } from './kubectl.js';
-import { KubectlError } from './kubectl.js';
 import { assertKubeName } from './names.js';
-import {
-  CHANGE_CAUSE_ANNOTATION,
-  type Deployment,
-  type KubeEvent,
-  type LabelSelector,
-  type List,
-  ownedReplicaSets,
-  type ReplicaSet,
-  revisionOf,
-} from './resources.js';
+import type { KubeEvent, LabelSelector } from './resources.js';
 
 const label = (what: string, value: string) => assertKubeName(what, value, 'label');
 const subdomain = (what: string, value: string) => assertKubeName(what, value, 'subdomain');
 
-/** The Deployment, or undefined when it (or its namespace) does not exist. */
-export async function getDeployment(
-  kubectl: Kubectl,
-  namespace: string,
-  name: string,
-): Promise<Deployment | undefined> {
+/** `kubectl get deployment NAME` (add `-o json`). */
+export function deploymentArgs(namespace: string, name: string): string[] {
   label('namespace', namespace);
   subdomain('deployment name', name);
-  return orUndefinedWhenNotFound(
-    kubectl.json<Deployment>(['get', 'deployment', name, '--namespace', namespace], { readOnly: true }),
-  );
-}
-
-/** The revision number the Deployment controller gave the current template (0 before the first). */
-export function deploymentRevision(deployment: Deployment): number {
-  return revisionOf(deployment) ?? 0;
-}
-
-/** Container name → image of the Deployment's pod template. */
-export function deploymentImages(deployment: Deployment): Record<string, string> {
-  return Object.fromEntries(deployment.spec.template.spec.containers.map((c) => [c.name, c.image]));
+  return ['get', 'deployment', name, '--namespace', namespace];
 }
 
 /** `kubectl set image deployment/NAME c1=img1 c2=img2`: one change, one new revision. */
-export async function setImage(
-  kubectl: Kubectl,
+export function setImageArgs(
   namespace: string,
   deployment: string,
   images: Readonly<Record<string, string>>,
-): Promise<void> {
+): string[] {
   label('namespace', namespace);
   subdomain('deployment name', deployment);
   const pairs = Object.entries(images);
@@ -59,24 +30,23 @@ export async function setImage(
     // The image is one argv word; these would still make kubectl misread it.
     if (!image || /\s|^-|=/.test(image)) throw new Error(`setImage: invalid image ${JSON.stringify(image)}`);
   }
-  await kubectl.run([
+  return [
     'set',
     'image',
     `deployment/${deployment}`,
     ...pairs.map(([container, image]) => `${container}=${image}`),
     '--namespace',
     namespace,
-  ]);
+  ];
 }
 
-/** Sets annotations on one object, replacing values already there. */
-export async function annotate(
-  kubectl: Kubectl,
+/** `kubectl annotate KIND/NAME k=v --overwrite`; undefined when there is nothing to set. */
+export function annotateArgs(
   namespace: string,
   kind: string,
   name: string,
   annotations: Readonly<Record<string, string>>,
-): Promise<void> {
+): string[] | undefined {
   label('namespace', namespace);
   subdomain('object name', name);
   if (!/^[a-z][a-z0-9.]*$/.test(kind)) throw new Error(`annotate: invalid kind ${JSON.stringify(kind)}`);
@@ -86,44 +56,36 @@ export async function annotate(
       throw new Error(`annotate: invalid annotation key ${JSON.stringify(key)}`);
     }
   }
-  if (pairs.length === 0) return;
-  await kubectl.run([
+  if (pairs.length === 0) return undefined;
+  return [
     'annotate',
     `${kind}/${name}`,
     ...pairs.map(([key, value]) => `${key}=${value}`),
     '--overwrite',
     '--namespace',
     namespace,
-  ]);
+  ];
 }
 
-/** Records why the current revision exists; `kubectl rollout history` shows it as CHANGE-CAUSE. */
-export function annotateChangeCause(
-  kubectl: Kubectl,
-  namespace: string,
-  deployment: string,
-  cause: string,
-): Promise<void> {
-  return annotate(kubectl, namespace, 'deployment', deployment, { [CHANGE_CAUSE_ANNOTATION]: cause });
+/** `kubectl get KINDS --selector …` in one namespace (add `-o json`). */
+export function selectedArgs(namespace: string, kinds: string, selector: LabelSelector): string[] {
+  label('namespace', namespace);
+  return ['get', kinds, '--namespace', namespace, '--selector', selectorString(selector)];
 }
 
-/** `kubectl apply -f -` with the manifests on stdin; returns kubectl's lines (`deployment.apps/x created`). */
-export async function applyManifests(kubectl: Kubectl, manifests: string): Promise<string[]> {
-  if (!manifests.trim()) throw new Error('applyManifests: no manifests given');
-  const { stdout } = await kubectl.run(['apply', '-f', '-'], { stdin: manifests });
-  return stdout.split('\n').filter((line) => line.trim() !== '');
-}
-
-/** The ReplicaSets the Deployment controls (by owner uid: a same-named older Deployment's are not). */
-export async function getReplicaSets(kubectl: Kubectl, deployment: Deployment): Promise<ReplicaSet[]> {
-  const namespace = deployment.metadata.namespace;
-  if (namespace === undefined)
-    throw new Error(`getReplicaSets: deployment ${deployment.metadata.name} has no namespace`);
-  const sets = await kubectl.json<List<ReplicaSet>>(
-    ['get', 'replicasets', '--namespace', namespace, '--selector', selectorString(deployment.spec.selector)],
-    { readOnly: true },
-  );
-  return ownedReplicaSets(deployment, sets.items);
+/** `kubectl patch deployment NAME --type=json --patch=…`. */
+export function jsonPatchArgs(namespace: string, deployment: string, patch: unknown): string[] {
+  label('namespace', namespace);
+  subdomain('deployment name', deployment);
+  return [
+    'patch',
+    'deployment',
+    deployment,
+    '--namespace',
+    namespace,
+    '--type=json',
+    `--patch=${JSON.stringify(patch)}`,
+  ];
 }
 
 /** A label selector in kubectl's string form (`app=x,tier in (a,b)`). */
@@ -201,13 +163,4 @@ export function containerLogsArgs(
     `--tail=${tail}`,
     ...(options.previous ? ['--previous'] : []),
   ];
-}
-
-async function orUndefinedWhenNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof KubectlError && error.notFound) return undefined;
-    throw error;
-  }
 }
