@@ -57505,6 +57505,16 @@ function immutableTagConflictError(conflicts, repository, imageId) {
 
 
 
+/** What was built and pushed, in the registry's names: the one shape both ways of publishing report. */
+function publishResult(plan, pushed, existing) {
+    return {
+        ...pushed,
+        image: repositoryName(plan.image),
+        imageRef: digestRef(plan.image, pushed.digest),
+        tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
+        alreadyPresent: [...existing.keys()],
+    };
+}
 async function existingTags(plan, immutable) {
     const found = new Map();
     for (const tag of plan.tags) {
@@ -57560,18 +57570,14 @@ async function publishImage(plan, deps) {
         throw new Error(`the tags just pushed point at different manifests: ${[...digests].join(', ')}`);
     }
     const digest = [...digests][0] ?? existing.values().next().value.manifestDigest;
-    return {
-        image: repositoryName(plan.image),
+    return publishResult(plan, {
         digest,
-        imageRef: digestRef(plan.image, digest),
-        tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
         imageId,
         // With buildx --push the image is not in the local store; its size is then unknown (0).
         sizeBytes: useBuildx ? 0 : await deps.docker.imageSize(imageId),
         buildMs,
-        alreadyPresent: [...existing.keys()],
         tagged: true,
-    };
+    }, existing);
 }
 /**
  * Runs the build (its warnings first), then checks the image it made against the tags an immutable
@@ -58333,18 +58339,14 @@ async function publishByDigest(plan, deps) {
     const served = await deps.manifests.manifestDigest(plan.image, digest);
     if (served !== digest)
         throw new Error(`${digestRef(plan.image, digest)} is not in the registry after the push (it answered ${served ?? 'not found'})`);
-    return {
-        image: repositoryName(plan.image),
+    return publishResult(plan, {
         digest,
-        imageRef: digestRef(plan.image, digest),
-        tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
         imageId,
         sizeBytes: command.pushes ? 0 : await deps.docker.imageSize(imageId),
         buildMs,
-        alreadyPresent: [...existing.keys()],
         tagged: false,
-        uploadedBytes,
-    };
+        ...(uploadedBytes !== undefined && { uploadedBytes }),
+    }, existing);
 }
 
 ;// CONCATENATED MODULE: ./actions/build-push/src/state.ts

@@ -22,6 +22,7 @@ import {
   type PublishDeps,
   type PublishPlan,
   type PublishResult,
+  publishResult,
 } from './publish.js';
 
 /**
@@ -111,16 +112,16 @@ export async function publishByDigest(plan: PublishPlan, deps: PublishByDigestDe
       `${digestRef(plan.image, digest)} is not in the registry after the push (it answered ${served ?? 'not found'})`,
     );
 
-  return {
-    image: repositoryName(plan.image),
-    digest,
-    imageRef: digestRef(plan.image, digest),
-    tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
-    imageId,
-    sizeBytes: command.pushes ? 0 : await deps.docker.imageSize(imageId),
-    buildMs,
-    alreadyPresent: [...existing.keys()],
-    tagged: false,
-    uploadedBytes,
-  };
+  return publishResult(
+    plan,
+    {
+      digest,
+      imageId,
+      sizeBytes: command.pushes ? 0 : await deps.docker.imageSize(imageId),
+      buildMs,
+      tagged: false,
+      ...(uploadedBytes !== undefined && { uploadedBytes }),
+    },
+    existing,
+  );
 }

@@ -65,6 +65,21 @@ export interface PublishResult {
   uploadedBytes?: number;
 }
 
+/** What was built and pushed, in the registry's names: the one shape both ways of publishing report. */
+export function publishResult(
+  plan: PublishPlan,
+  pushed: Pick<PublishResult, 'digest' | 'imageId' | 'sizeBytes' | 'buildMs' | 'tagged' | 'uploadedBytes'>,
+  existing: ReadonlyMap<string, unknown>,
+): PublishResult {
+  return {
+    ...pushed,
+    image: repositoryName(plan.image),
+    imageRef: digestRef(plan.image, pushed.digest),
+    tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
+    alreadyPresent: [...existing.keys()],
+  };
+}
+
 export async function existingTags(
   plan: PublishPlan,
   immutable: ImmutableTags,
@@ -134,18 +149,18 @@ export async function publishImage(plan: PublishPlan, deps: PublishDeps): Promis
   }
   const digest = [...digests][0] ?? (existing.values().next().value as ExistingImage).manifestDigest;
 
-  return {
-    image: repositoryName(plan.image),
-    digest,
-    imageRef: digestRef(plan.image, digest),
-    tags: plan.tags.map((tag) => taggedRef(plan.image, tag)),
-    imageId,
-    // With buildx --push the image is not in the local store; its size is then unknown (0).
-    sizeBytes: useBuildx ? 0 : await deps.docker.imageSize(imageId),
-    buildMs,
-    alreadyPresent: [...existing.keys()],
-    tagged: true,
-  };
+  return publishResult(
+    plan,
+    {
+      digest,
+      imageId,
+      // With buildx --push the image is not in the local store; its size is then unknown (0).
+      sizeBytes: useBuildx ? 0 : await deps.docker.imageSize(imageId),
+      buildMs,
+      tagged: true,
+    },
+    existing,
+  );
 }
 
 /**
