@@ -73,6 +73,28 @@ export function selectedArgs(namespace: string, kinds: string, selector: LabelSe
   return ['get', kinds, '--namespace', namespace, '--selector', selectorString(selector)];
 }
 
+/** `kubectl get namespace NAME` (add `-o json`). */
+export function namespaceArgs(name: string): string[] {
+  label('namespace', name);
+  return ['get', 'namespace', name];
+}
+
+/** `kubectl get namespaces --selector …` (add `-o json`); the selector in kubectl's string form. */
+export function namespacesArgs(selector: LabelSelector): string[] {
+  return ['get', 'namespaces', '--selector', selectorString(selector)];
+}
+
+/**
+ * `kubectl delete namespace NAME`, returning once the namespace is gone (its objects and finalizers
+ * included) or `timeoutSeconds` passed; a namespace already gone is not an error.
+ */
+export function deleteNamespaceArgs(name: string, timeoutSeconds: number): string[] {
+  label('namespace', name);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+    throw new Error(`deleteNamespaceArgs: invalid timeout ${timeoutSeconds}`);
+  return ['delete', 'namespace', name, '--ignore-not-found', '--wait=true', `--timeout=${timeoutSeconds}s`];
+}
+
 /** `kubectl patch deployment NAME --type=json --patch=…`. */
 export function jsonPatchArgs(namespace: string, deployment: string, patch: unknown): string[] {
   label('namespace', namespace);

@@ -17,6 +17,11 @@ export interface ObjectMeta {
   ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
 }
 
+export interface Namespace {
+  metadata: ObjectMeta;
+  status?: { phase?: 'Active' | 'Terminating' };
+}
+
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key: string; operator: string; values?: string[] }[];

@@ -1,4 +1,11 @@
-import type { Deployment, KubeEvent, Pod, ReplicaSet } from '../kubectl/resources.js';
+import type {
+  Deployment,
+  KubeEvent,
+  LabelSelector,
+  Namespace,
+  Pod,
+  ReplicaSet,
+} from '../kubectl/resources.js';
 
 /** What one poll of a rollout reads: the Deployment, and the ReplicaSets and pods its selector matches. */
 export interface RolloutSnapshot {
@@ -30,6 +37,15 @@ export interface DeployTarget {
   apply(manifests: string): Promise<string[]>;
   /** A JSON patch: all operations apply, or none (a failed `test` refuses the whole patch). */
   patchDeployment(namespace: string, deployment: string, patch: JsonPatch): Promise<void>;
+  /** The namespace, or undefined when there is none of that name. */
+  namespace(name: string): Promise<Namespace | undefined>;
+  /** The namespaces whose labels match, e.g. every preview. */
+  namespaces(selector: LabelSelector): Promise<Namespace[]>;
+  /**
+   * Deletes the namespace and everything in it, and resolves once it is gone (finalizers included):
+   * `deleted`, or `absent` when there was nothing to delete. Fails (transient) after `timeoutSeconds`.
+   */
+  deleteNamespace(name: string, timeoutSeconds: number): Promise<'deleted' | 'absent'>;
   /** Events about one pod, oldest first. */
   podEvents(namespace: string, pod: string): Promise<KubeEvent[]>;
   /** The last lines a container printed; of its previous instance when `previous` (after a crash). */

@@ -3,10 +3,13 @@ import type { CommandResult } from '../command.js';
 import {
   annotateArgs,
   containerLogsArgs,
+  deleteNamespaceArgs,
   deploymentArgs,
   eventsArgs,
   inTimeOrder,
   jsonPatchArgs,
+  namespaceArgs,
+  namespacesArgs,
   selectedArgs,
   selectorString,
   setImageArgs,
@@ -17,7 +20,9 @@ import {
   CHANGE_CAUSE_ANNOTATION,
   type Deployment,
   type KubeEvent,
+  type LabelSelector,
   type List,
+  type Namespace,
   ownedReplicaSets,
   type Pod,
   type ReplicaSet,
@@ -177,6 +182,25 @@ export class KubectlTarget implements DeployTarget {
 
   async patchDeployment(namespace: string, deployment: string, patch: JsonPatch): Promise<void> {
     await this.run(jsonPatchArgs(namespace, deployment, patch), { readOnly: false });
+  }
+
+  async namespace(name: string): Promise<Namespace | undefined> {
+    try {
+      return await this.json<Namespace>(namespaceArgs(name));
+    } catch (error) {
+      if (error instanceof ClusterError && error.notFound) return undefined;
+      throw error;
+    }
+  }
+
+  async namespaces(selector: LabelSelector): Promise<Namespace[]> {
+    return (await this.json<List<Namespace>>(namespacesArgs(selector))).items;
+  }
+
+  async deleteNamespace(name: string, timeoutSeconds: number): Promise<'deleted' | 'absent'> {
+    // kubectl prints nothing for a namespace that was not there (--ignore-not-found).
+    const stdout = await this.run(deleteNamespaceArgs(name, timeoutSeconds), { readOnly: false });
+    return stdout.trim() === '' ? 'absent' : 'deleted';
   }
 
   async podEvents(namespace: string, pod: string): Promise<KubeEvent[]> {

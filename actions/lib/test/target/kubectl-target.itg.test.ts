@@ -37,8 +37,9 @@ function manifests(image: string): string {
     .join('---\n');
 }
 
+// Up to 30 s: a controller manager that has just started (or a busy machine) takes a while to catch up.
 async function revisionOf(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 300; i++) {
     const deployment = await target.deployment(namespace, 'web');
     const revision = deployment ? deploymentRevision(deployment) : 0;
     if (revision > 0) return revision;
@@ -48,7 +49,7 @@ async function revisionOf(): Promise<number> {
 }
 
 async function waitForRevision(wanted: number): Promise<void> {
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 300; i++) {
     const deployment = await target.deployment(namespace, 'web');
     if (deployment && deploymentRevision(deployment) === wanted) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -88,5 +89,38 @@ describe('the deploy target on the sandbox', () => {
       .sort((a, b) => (revisionOfObject(a) ?? 0) - (revisionOfObject(b) ?? 0))
       .map((rs) => rs.spec.template.spec.containers[0]?.image);
     expect(revisions).toEqual(['127.0.0.1:1/app:one', '127.0.0.1:1/app:two']);
+  });
+
+  it('finds namespaces by label, deletes one until it is gone, and calls a second delete absent', async () => {
+    const preview = `${namespace}-preview`;
+    const other = `${namespace}-other`;
+    const labels = { 'k8s-ship.io/preview': 'true' };
+    await target.apply(
+      [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: preview, labels } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: other } },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'left-behind', namespace: preview },
+          data: { a: 'b' },
+        },
+      ]
+        .map((object) => stringify(object))
+        .join('---\n'),
+    );
+    try {
+      const found = (await target.namespaces({ matchLabels: labels })).map((n) => n.metadata.name);
+      expect(found).toContain(preview);
+      expect(found).not.toContain(other);
+
+      expect(await target.deleteNamespace(preview, 120)).toBe('deleted');
+      expect(await target.namespace(preview)).toBeUndefined();
+      expect(await target.deleteNamespace(preview, 120)).toBe('absent');
+      expect((await target.namespace(other))?.status?.phase).toBe('Active');
+    } finally {
+      await removeNamespace(kubectl, preview);
+      await removeNamespace(kubectl, other);
+    }
   });
 });
