@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9821);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(952);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9821:
+/***/ 952:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32504,7 +32504,11 @@ function assertKubeName(what, value, rule) {
     }
 }
 
-;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/names.ts
+;// CONCATENATED MODULE: ./actions/lib/src/derived-names.ts
+/*
+ * Names made from a branch name: a preview's namespace, an image tag. Deterministic, so that the step that
+ * ends a preview finds the namespace the step that made it chose, from the same branch.
+ */
 
 
 
@@ -32543,13 +32547,23 @@ function dockerTag(text, source = text) {
     const cleaned = text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
     return fitWithHash(cleaned, source, DOCKER_TAG_MAX_LENGTH, /[.-]+$/);
 }
+/** The environment name of every branch preview. */
+const PREVIEW_ENVIRONMENT = 'preview';
+/** The label a preview's namespace gets at creation (k8s/overlays/preview): what marks it disposable. */
+const PREVIEW_LABEL = 'k8s-ship.io/preview';
+/**
+ * The namespace of a ref's preview: `<prefix>preview-<name slug>`, cut with a hash of the prefix and the
+ * full ref when longer than a label may be. `name` is the short name (`feature/x`), `fullRef` its ref.
+ */
+function previewNamespace(prefix, name, fullRef = `refs/heads/${name}`) {
+    return dnsLabel(`${prefix}${PREVIEW_ENVIRONMENT}-${dnsLabel(name)}`, `${prefix}\n${fullRef}`);
+}
 
 ;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/target.ts
 
 
 
 
-const PREVIEW_ENVIRONMENT = 'preview';
 /** Every environment this configuration can deploy to; a dispatch choice must be one of them. */
 function knownEnvironments(inputs) {
     const names = [...inputs.mapping.map((r) => r.environment), inputs['default-environment']];
@@ -32597,7 +32611,7 @@ function resolveTarget(ref, inputs, sha) {
     const prefix = inputs['namespace-prefix'];
     const slug = dnsLabel(ref.name);
     const namespace = environment === PREVIEW_ENVIRONMENT
-        ? dnsLabel(`${prefix}${PREVIEW_ENVIRONMENT}-${slug}`, `${prefix}\n${ref.full}`)
+        ? previewNamespace(prefix, ref.name, ref.full)
         : dnsLabel(`${prefix}${environment}`);
     const commit = shortSha(sha);
     const imageTag = ref.kind === 'tag'

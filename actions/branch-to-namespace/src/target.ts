@@ -1,11 +1,10 @@
+import { dnsLabel, dockerTag, PREVIEW_ENVIRONMENT, previewNamespace } from '../../lib/src/derived-names.js';
 import { ConfigurationError, quoteValue } from '../../lib/src/index.js';
 import { refMatches } from './glob.js';
 import type { Inputs } from './inputs.js';
 import { matchRule } from './mapping.js';
-import { dnsLabel, dockerTag } from './names.js';
 import type { DeployRef } from './ref.js';
 
-export const PREVIEW_ENVIRONMENT = 'preview';
 
 /** Where a ref deploys to; the action's outputs. */
 export interface Target {
@@ -73,7 +72,7 @@ export function resolveTarget(ref: DeployRef, inputs: TargetInputs, sha: string)
   const slug = dnsLabel(ref.name);
   const namespace =
     environment === PREVIEW_ENVIRONMENT
-      ? dnsLabel(`${prefix}${PREVIEW_ENVIRONMENT}-${slug}`, `${prefix}\n${ref.full}`)
+      ? previewNamespace(prefix, ref.name, ref.full)
       : dnsLabel(`${prefix}${environment}`);
   const commit = shortSha(sha);
   const imageTag =

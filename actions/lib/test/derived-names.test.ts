@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DOCKER_TAG } from '../../lib/src/docker/image-ref.js';
 import { DNS1123_LABEL } from '../../lib/src/kubectl/names.js';
-import { dnsLabel, dockerTag, shortHash, slugify } from '../src/names.js';
+import { dnsLabel, dockerTag, shortHash, slugify } from '../src/derived-names.js';
 
 describe('slugify()', () => {
   it.each([

@@ -1,6 +1,10 @@
+/*
+ * Names made from a branch name: a preview's namespace, an image tag. Deterministic, so that the step that
+ * ends a preview finds the namespace the step that made it chose, from the same branch.
+ */
 import { createHash } from 'node:crypto';
-import { DOCKER_TAG_MAX_LENGTH } from '../../lib/src/docker/image-ref.js';
-import { DNS1123_LABEL_MAX_LENGTH } from '../../lib/src/kubectl/names.js';
+import { DOCKER_TAG_MAX_LENGTH } from './docker/image-ref.js';
+import { DNS1123_LABEL_MAX_LENGTH } from './kubectl/names.js';
 
 const HASH_LENGTH = 8;
 
@@ -40,4 +44,18 @@ export function dnsLabel(text: string, source = text): string {
 export function dockerTag(text: string, source = text): string {
   const cleaned = text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
   return fitWithHash(cleaned, source, DOCKER_TAG_MAX_LENGTH, /[.-]+$/);
+}
+
+/** The environment name of every branch preview. */
+export const PREVIEW_ENVIRONMENT = 'preview';
+
+/** The label a preview's namespace gets at creation (k8s/overlays/preview): what marks it disposable. */
+export const PREVIEW_LABEL = 'k8s-ship.io/preview';
+
+/**
+ * The namespace of a ref's preview: `<prefix>preview-<name slug>`, cut with a hash of the prefix and the
+ * full ref when longer than a label may be. `name` is the short name (`feature/x`), `fullRef` its ref.
+ */
+export function previewNamespace(prefix: string, name: string, fullRef = `refs/heads/${name}`): string {
+  return dnsLabel(`${prefix}${PREVIEW_ENVIRONMENT}-${dnsLabel(name)}`, `${prefix}\n${fullRef}`);
 }
