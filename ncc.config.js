@@ -23,6 +23,12 @@ export default [
   { name: 'trivy-scan', entry: 'actions/trivy-scan/src/index.ts', out: 'actions/trivy-scan/dist' },
   { name: 'tag-image', entry: 'actions/tag-image/src/index.ts', out: 'actions/tag-image/dist' },
   {
+    name: 'preview-cleanup',
+    entry: 'actions/preview-cleanup/src/index.ts',
+    out: 'actions/preview-cleanup/dist',
+    externals: ssh2NativeAddons,
+  },
+  {
     name: 'rollout-wait',
     entry: 'actions/rollout-wait/src/index.ts',
     out: 'actions/rollout-wait/dist',

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
-export type EventFixture = 'push' | 'push-tag' | 'pull_request' | 'workflow_dispatch';
+export type EventFixture = 'push' | 'push-tag' | 'pull_request' | 'workflow_dispatch' | 'delete';
 
 /** A webhook event as the runner hands it to an action. */
 export interface RunnerEvent {
-  name: 'push' | 'pull_request' | 'workflow_dispatch';
+  name: 'push' | 'pull_request' | 'workflow_dispatch' | 'delete';
   payload: Record<string, unknown>;
   /** GITHUB_SHA where the payload names no commit (workflow_dispatch: the head of the branch run on). */
   sha?: string;
@@ -32,6 +32,20 @@ export function pullRequestEvent(headBranch: string): RunnerEvent {
   const pr = event.payload.pull_request as { head: { ref: string; label: string } };
   pr.head.ref = headBranch;
   pr.head.label = `acme:${headBranch}`;
+  return event;
+}
+
+/** A pull request from `headBranch`, closed (merged or not): what ends a preview. */
+export function closedPullRequestEvent(headBranch: string): RunnerEvent {
+  const event = pullRequestEvent(headBranch);
+  event.payload.action = 'closed';
+  return event;
+}
+
+/** The deletion of `branch`. */
+export function deleteEvent(branch: string): RunnerEvent {
+  const event = loadEvent('delete');
+  event.payload.ref = branch;
   return event;
 }
 
@@ -77,6 +91,17 @@ export function eventVariables(event: RunnerEvent): Record<string, string> {
       GITHUB_HEAD_REF: pr.head.ref,
       GITHUB_BASE_REF: pr.base.ref,
       GITHUB_SHA: pr.merge_commit_sha,
+    };
+  }
+  if (event.name === 'delete') {
+    // The run belongs to the default branch: the deleted one is gone, and named in the payload only.
+    const main = (p.repository as Repo & { default_branch: string }).default_branch;
+    return {
+      ...common,
+      GITHUB_REF: `refs/heads/${main}`,
+      GITHUB_REF_NAME: main,
+      GITHUB_REF_TYPE: 'branch',
+      GITHUB_SHA: event.sha ?? 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
     };
   }
   const ref = String(p.ref);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /** The SSH connection inputs, written once; `npm run docs:actions` copies them into these actions. */
 export const CONNECTION_INPUTS_SOURCE = 'actions/lib/src/ssh/connection-inputs.yml';
-export const CONNECTION_INPUT_ACTIONS = ['ssh-set-image', 'rollout-wait'] as const;
+export const CONNECTION_INPUT_ACTIONS = ['ssh-set-image', 'rollout-wait', 'preview-cleanup'] as const;
 
 export const BEGIN_CONNECTION_INPUTS = `  # BEGIN connection inputs: generated from ${CONNECTION_INPUTS_SOURCE} by \`npm run docs:actions\``;
 export const END_CONNECTION_INPUTS = '  # END connection inputs';

@@ -4,7 +4,7 @@ import { type ActionMetadata, readActionMetadata } from '../../actions/lib/src/m
 
 /**
  * One action's run in the benchmark: how far it gets with the runner's environment and the input
- * defaults alone. Six stop at their first check (a required input left empty: no file, network or
+ * defaults alone. Seven stop at their first check (a required input left empty: no file, network or
  * child process is touched); branch-to-namespace has no required input and maps `main` all the way.
  */
 export interface ActionCase {
@@ -48,6 +48,11 @@ const STOPS: Record<string, Omit<ActionCase, 'name' | 'bundle' | 'metadata'>> = 
     expectedExitCode: 1,
     expectedOutput: "Input 'namespace' is required",
     stopsAt: 'first check: `namespace` is empty',
+  },
+  'preview-cleanup': {
+    expectedExitCode: 1,
+    expectedOutput: 'Cannot tell which preview to end',
+    stopsAt: 'first check: a push to main names no deleted branch',
   },
   'deployment-status': {
     expectedExitCode: 1,

@@ -32184,158 +32184,6 @@ async function writeJobSummary(parts) {
 
 
 
-;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/glob.ts
-/**
- * Branch patterns as in GitHub's `on.push.branches`: `*` matches within one path segment, `**` across
- * segments, `?` one character; everything else literally. Always anchored at both ends, so `main` never
- * matches `main-old`. Globs rather than regular expressions: no user-supplied regex to backtrack on.
- */
-function globToRegExp(pattern) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i++) {
-        const char = pattern[i];
-        if (char === '*' && pattern[i + 1] === '*') {
-            source += '.*';
-            i++;
-        }
-        else if (char === '*') {
-            source += '[^/]*';
-        }
-        else if (char === '?') {
-            source += '[^/]';
-        }
-        else {
-            source += char.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-        }
-    }
-    return new RegExp(`^${source}$`, 's');
-}
-/** Patterns starting with `refs/` match the full ref (tags too); the others match branch names only. */
-function refMatches(pattern, ref) {
-    if (pattern.startsWith('refs/'))
-        return globToRegExp(pattern).test(ref.full);
-    return ref.kind === 'branch' && globToRegExp(pattern).test(ref.name);
-}
-
-;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/mapping.ts
-
-
-const DEFAULT_MAPPING = 'main=prod\nstage=stage';
-/** Environment names end up in namespaces and overlay paths: keep them short DNS-1123 labels. */
-const ENVIRONMENT_NAME = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
-const ENVIRONMENT_EXPECTED = 'an environment name of 1 to 20 lower-case letters, digits and hyphens';
-const MAPPING_EXPECTED = "lines of 'branch-pattern=environment' (e.g. main=prod) or a YAML map of branch pattern to environment";
-function checkEnvironmentName(input, name) {
-    if (!ENVIRONMENT_NAME.test(name))
-        throw errors_ConfigurationError.invalidInput(input, name, ENVIRONMENT_EXPECTED);
-    return name;
-}
-function rule(input, text, pattern, environment) {
-    if (pattern === '' || /[\s\p{Cc}]/u.test(pattern))
-        throw errors_ConfigurationError.invalidInput(input, text, MAPPING_EXPECTED);
-    return { pattern, environment: checkEnvironmentName(input, environment) };
-}
-/** Parses the `mapping` input: `pattern=environment` lines, or a YAML map in the same order. */
-function parseMapping(input, text) {
-    const source = text.trim() === '' ? DEFAULT_MAPPING : text;
-    const lines = parseMultiline(source);
-    const isLines = lines.length > 0 && lines.every((line) => /^[^=:]+=[^=]+$/.test(line));
-    if (isLines) {
-        return lines.map((line) => {
-            const [pattern, environment] = line.split('=').map((part) => part.trim());
-            return rule(input, source, pattern, environment);
-        });
-    }
-    const parsed = parseYaml(input, source);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw errors_ConfigurationError.invalidInput(input, source, MAPPING_EXPECTED);
-    }
-    return Object.entries(parsed).map(([pattern, environment]) => {
-        if (typeof environment !== 'string')
-            throw errors_ConfigurationError.invalidInput(input, source, MAPPING_EXPECTED);
-        return rule(input, source, pattern, environment);
-    });
-}
-function matchRule(rules, ref) {
-    return rules.find((r) => refMatches(r.pattern, ref));
-}
-
-;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/inputs.ts
-
-
-const PREFIX = /^[a-z0-9][a-z0-9-]{0,29}$/;
-const RELATIVE_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-function namespacePrefix(value) {
-    if (value === undefined)
-        return '';
-    if (!PREFIX.test(value)) {
-        throw errors_ConfigurationError.invalidInput('namespace-prefix', value, 'up to 30 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. shop-)');
-    }
-    return value;
-}
-function overlayRoot(value) {
-    const root = (value ?? 'k8s/overlays').replace(/\/+$/, '');
-    if (!RELATIVE_PATH.test(root) || root.split('/').some((part) => part === '..' || part === '.')) {
-        throw errors_ConfigurationError.invalidInput('overlay-root', root, 'a relative path inside the repository');
-    }
-    return root;
-}
-function getInputs() {
-    const environment = getOptionalInput('environment');
-    return {
-        mapping: parseMapping('mapping', getOptionalInput('mapping') ?? ''),
-        'default-environment': checkEnvironmentName('default-environment', getOptionalInput('default-environment') ?? 'dev'),
-        environment,
-        preview: inputs_getBooleanInput('preview', false),
-        'production-environment': checkEnvironmentName('production-environment', getOptionalInput('production-environment') ?? 'prod'),
-        'production-branches': parseList('production-branches', getOptionalInput('production-branches') ?? 'main'),
-        'namespace-prefix': namespacePrefix(getOptionalInput('namespace-prefix')),
-        'overlay-root': overlayRoot(getOptionalInput('overlay-root')),
-        ref: getOptionalInput('ref'),
-    };
-}
-
-;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/ref.ts
-
-function fromFullRef(ref) {
-    if (ref.startsWith('refs/heads/'))
-        return { kind: 'branch', name: ref.slice(11), full: ref };
-    if (ref.startsWith('refs/tags/'))
-        return { kind: 'tag', name: ref.slice(10), full: ref };
-    return undefined;
-}
-function branch(name) {
-    return { kind: 'branch', name, full: `refs/heads/${name}` };
-}
-function stringAt(payload, ...path) {
-    let value = payload;
-    for (const key of path)
-        value = typeof value === 'object' && value !== null ? value[key] : undefined;
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-/**
- * The ref to deploy: the `ref` input when given (a full ref or a branch name), else from the event: the
- * head branch of a pull request (not its merge ref), the pushed or dispatched ref otherwise.
- */
-function deployRef(context, override) {
-    if (override !== undefined)
-        return fromFullRef(override) ?? branch(override);
-    const isPullRequest = context.eventName === 'pull_request' || context.eventName === 'pull_request_target';
-    if (isPullRequest) {
-        const head = stringAt(context.payload, 'pull_request', 'head', 'ref') ?? (context.headRef || undefined);
-        if (head !== undefined)
-            return branch(head);
-    }
-    else {
-        const ref = stringAt(context.payload, 'ref') ?? context.ref;
-        const parsed = fromFullRef(ref);
-        if (parsed !== undefined && parsed.name !== '')
-            return parsed;
-    }
-    throw new errors_ConfigurationError(`Cannot tell which branch to deploy: the '${context.eventName || 'unknown'}' event has no branch or tag ref` +
-        ` (GITHUB_REF '${context.ref}'). Set the input 'ref'.`);
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./actions/lib/src/docker/image-ref.ts
@@ -32557,6 +32405,164 @@ const PREVIEW_LABEL = 'k8s-ship.io/preview';
  */
 function previewNamespace(prefix, name, fullRef = `refs/heads/${name}`) {
     return dnsLabel(`${prefix}${PREVIEW_ENVIRONMENT}-${dnsLabel(name)}`, `${prefix}\n${fullRef}`);
+}
+/** branch-to-namespace's `namespace-prefix`: it starts every namespace, so it is kept short and plain. */
+const NAMESPACE_PREFIX = /^[a-z0-9][a-z0-9-]{0,29}$/;
+const NAMESPACE_PREFIX_EXPECTED = 'up to 30 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. shop-)';
+function isNamespacePrefix(value) {
+    return NAMESPACE_PREFIX.test(value);
+}
+
+;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/glob.ts
+/**
+ * Branch patterns as in GitHub's `on.push.branches`: `*` matches within one path segment, `**` across
+ * segments, `?` one character; everything else literally. Always anchored at both ends, so `main` never
+ * matches `main-old`. Globs rather than regular expressions: no user-supplied regex to backtrack on.
+ */
+function globToRegExp(pattern) {
+    let source = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const char = pattern[i];
+        if (char === '*' && pattern[i + 1] === '*') {
+            source += '.*';
+            i++;
+        }
+        else if (char === '*') {
+            source += '[^/]*';
+        }
+        else if (char === '?') {
+            source += '[^/]';
+        }
+        else {
+            source += char.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+        }
+    }
+    return new RegExp(`^${source}$`, 's');
+}
+/** Patterns starting with `refs/` match the full ref (tags too); the others match branch names only. */
+function refMatches(pattern, ref) {
+    if (pattern.startsWith('refs/'))
+        return globToRegExp(pattern).test(ref.full);
+    return ref.kind === 'branch' && globToRegExp(pattern).test(ref.name);
+}
+
+;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/mapping.ts
+
+
+const DEFAULT_MAPPING = 'main=prod\nstage=stage';
+/** Environment names end up in namespaces and overlay paths: keep them short DNS-1123 labels. */
+const ENVIRONMENT_NAME = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
+const ENVIRONMENT_EXPECTED = 'an environment name of 1 to 20 lower-case letters, digits and hyphens';
+const MAPPING_EXPECTED = "lines of 'branch-pattern=environment' (e.g. main=prod) or a YAML map of branch pattern to environment";
+function checkEnvironmentName(input, name) {
+    if (!ENVIRONMENT_NAME.test(name))
+        throw errors_ConfigurationError.invalidInput(input, name, ENVIRONMENT_EXPECTED);
+    return name;
+}
+function rule(input, text, pattern, environment) {
+    if (pattern === '' || /[\s\p{Cc}]/u.test(pattern))
+        throw errors_ConfigurationError.invalidInput(input, text, MAPPING_EXPECTED);
+    return { pattern, environment: checkEnvironmentName(input, environment) };
+}
+/** Parses the `mapping` input: `pattern=environment` lines, or a YAML map in the same order. */
+function parseMapping(input, text) {
+    const source = text.trim() === '' ? DEFAULT_MAPPING : text;
+    const lines = parseMultiline(source);
+    const isLines = lines.length > 0 && lines.every((line) => /^[^=:]+=[^=]+$/.test(line));
+    if (isLines) {
+        return lines.map((line) => {
+            const [pattern, environment] = line.split('=').map((part) => part.trim());
+            return rule(input, source, pattern, environment);
+        });
+    }
+    const parsed = parseYaml(input, source);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw errors_ConfigurationError.invalidInput(input, source, MAPPING_EXPECTED);
+    }
+    return Object.entries(parsed).map(([pattern, environment]) => {
+        if (typeof environment !== 'string')
+            throw errors_ConfigurationError.invalidInput(input, source, MAPPING_EXPECTED);
+        return rule(input, source, pattern, environment);
+    });
+}
+function matchRule(rules, ref) {
+    return rules.find((r) => refMatches(r.pattern, ref));
+}
+
+;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/inputs.ts
+
+
+
+const RELATIVE_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+function namespacePrefix(value) {
+    if (value === undefined)
+        return '';
+    if (!isNamespacePrefix(value)) {
+        throw errors_ConfigurationError.invalidInput('namespace-prefix', value, NAMESPACE_PREFIX_EXPECTED);
+    }
+    return value;
+}
+function overlayRoot(value) {
+    const root = (value ?? 'k8s/overlays').replace(/\/+$/, '');
+    if (!RELATIVE_PATH.test(root) || root.split('/').some((part) => part === '..' || part === '.')) {
+        throw errors_ConfigurationError.invalidInput('overlay-root', root, 'a relative path inside the repository');
+    }
+    return root;
+}
+function getInputs() {
+    const environment = getOptionalInput('environment');
+    return {
+        mapping: parseMapping('mapping', getOptionalInput('mapping') ?? ''),
+        'default-environment': checkEnvironmentName('default-environment', getOptionalInput('default-environment') ?? 'dev'),
+        environment,
+        preview: inputs_getBooleanInput('preview', false),
+        'production-environment': checkEnvironmentName('production-environment', getOptionalInput('production-environment') ?? 'prod'),
+        'production-branches': parseList('production-branches', getOptionalInput('production-branches') ?? 'main'),
+        'namespace-prefix': namespacePrefix(getOptionalInput('namespace-prefix')),
+        'overlay-root': overlayRoot(getOptionalInput('overlay-root')),
+        ref: getOptionalInput('ref'),
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/ref.ts
+
+function fromFullRef(ref) {
+    if (ref.startsWith('refs/heads/'))
+        return { kind: 'branch', name: ref.slice(11), full: ref };
+    if (ref.startsWith('refs/tags/'))
+        return { kind: 'tag', name: ref.slice(10), full: ref };
+    return undefined;
+}
+function branch(name) {
+    return { kind: 'branch', name, full: `refs/heads/${name}` };
+}
+function stringAt(payload, ...path) {
+    let value = payload;
+    for (const key of path)
+        value = typeof value === 'object' && value !== null ? value[key] : undefined;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/**
+ * The ref to deploy: the `ref` input when given (a full ref or a branch name), else from the event: the
+ * head branch of a pull request (not its merge ref), the pushed or dispatched ref otherwise.
+ */
+function deployRef(context, override) {
+    if (override !== undefined)
+        return fromFullRef(override) ?? branch(override);
+    const isPullRequest = context.eventName === 'pull_request' || context.eventName === 'pull_request_target';
+    if (isPullRequest) {
+        const head = stringAt(context.payload, 'pull_request', 'head', 'ref') ?? (context.headRef || undefined);
+        if (head !== undefined)
+            return branch(head);
+    }
+    else {
+        const ref = stringAt(context.payload, 'ref') ?? context.ref;
+        const parsed = fromFullRef(ref);
+        if (parsed !== undefined && parsed.name !== '')
+            return parsed;
+    }
+    throw new errors_ConfigurationError(`Cannot tell which branch to deploy: the '${context.eventName || 'unknown'}' event has no branch or tag ref` +
+        ` (GITHUB_REF '${context.ref}'). Set the input 'ref'.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/branch-to-namespace/src/target.ts

@@ -1,3 +1,4 @@
+import { isNamespacePrefix, NAMESPACE_PREFIX_EXPECTED } from '../../lib/src/derived-names.js';
 import { ConfigurationError, getBooleanInput, getOptionalInput, parseList } from '../../lib/src/index.js';
 import { checkEnvironmentName, type MappingRule, parseMapping } from './mapping.js';
 
@@ -15,17 +16,12 @@ export interface Inputs {
   ref: string | undefined;
 }
 
-const PREFIX = /^[a-z0-9][a-z0-9-]{0,29}$/;
 const RELATIVE_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 function namespacePrefix(value: string | undefined): string {
   if (value === undefined) return '';
-  if (!PREFIX.test(value)) {
-    throw ConfigurationError.invalidInput(
-      'namespace-prefix',
-      value,
-      'up to 30 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. shop-)',
-    );
+  if (!isNamespacePrefix(value)) {
+    throw ConfigurationError.invalidInput('namespace-prefix', value, NAMESPACE_PREFIX_EXPECTED);
   }
   return value;
 }

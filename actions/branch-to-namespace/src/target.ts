@@ -5,7 +5,6 @@ import type { Inputs } from './inputs.js';
 import { matchRule } from './mapping.js';
 import type { DeployRef } from './ref.js';
 
-
 /** Where a ref deploys to; the action's outputs. */
 export interface Target {
   environment: string;

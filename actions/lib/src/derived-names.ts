@@ -59,3 +59,12 @@ export const PREVIEW_LABEL = 'k8s-ship.io/preview';
 export function previewNamespace(prefix: string, name: string, fullRef = `refs/heads/${name}`): string {
   return dnsLabel(`${prefix}${PREVIEW_ENVIRONMENT}-${dnsLabel(name)}`, `${prefix}\n${fullRef}`);
 }
+
+/** branch-to-namespace's `namespace-prefix`: it starts every namespace, so it is kept short and plain. */
+const NAMESPACE_PREFIX = /^[a-z0-9][a-z0-9-]{0,29}$/;
+export const NAMESPACE_PREFIX_EXPECTED =
+  'up to 30 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. shop-)';
+
+export function isNamespacePrefix(value: string): boolean {
+  return NAMESPACE_PREFIX.test(value);
+}

@@ -7,45 +7,18 @@ import {
   getRequiredInput,
 } from '../../lib/src/index.js';
 import {
-  checkKubectlPath,
   DNS1123_LABEL_EXPECTED,
   DNS1123_SUBDOMAIN_EXPECTED,
   isDns1123Label,
   isDns1123Subdomain,
 } from '../../lib/src/kubectl/index.js';
-import {
-  forgetSecretConnectionInputs,
-  getSshConnectionInputs,
-  type SshConnectionSettings,
-} from '../../lib/src/ssh/index.js';
-import type { TargetConnection } from '../../lib/src/target/index.js';
+import { getTargetConnectionInputs, type TargetConnection } from '../../lib/src/target/index.js';
 import type { RevisionIdentity } from './replica-sets.js';
 import type { RolloutWaitSettings } from './rollout-wait.js';
 
 export interface RolloutWaitInputs {
   settings: RolloutWaitSettings;
   connection: TargetConnection;
-}
-
-/**
- * The SSH inputs (the same as ssh-set-image's), when a node is named: kubectl then runs there. Without
- * host or an EC2 query, kubectl runs on the runner.
- */
-function sshSettings(): SshConnectionSettings | undefined {
-  const named = ['host', 'ec2-instance-id', 'ec2-instance-tag'].some(
-    (name) => getOptionalInput(name) !== undefined,
-  );
-  if (!named) return undefined;
-  const settings = getSshConnectionInputs();
-  if (settings.temporaryIngress) {
-    // The rule needs a post step to be removed; ssh-set-image has one, and its rule lasts the whole job.
-    throw new ConfigurationError(
-      "rollout-wait does not open a temporary ingress: set 'temporary-ingress' on ssh-set-image, whose rule stays open until the end of the job.",
-    );
-  }
-  // The key inputs must not reach a program this action starts: they are read, so drop them.
-  forgetSecretConnectionInputs();
-  return settings;
 }
 
 // What the Deployment controller puts in the pod-template-hash label: a short base-36-like word.
@@ -102,13 +75,8 @@ export function getInputs(): RolloutWaitInputs {
     const revision = getIntegerInput('previous-revision', 0, { min: 0 });
     if (revision > 0) settings.previousRevision = revision;
   }
-  const kubeconfig = getOptionalInput('kubeconfig');
   return {
     settings,
-    connection: {
-      kubectlPath: checkKubectlPath('kubectl', getOptionalInput('kubectl') ?? 'kubectl'),
-      kubeconfig: kubeconfig === undefined ? undefined : checkKubectlPath('kubeconfig', kubeconfig),
-      ssh: sshSettings(),
-    },
+    connection: getTargetConnectionInputs({ action: 'rollout-wait', ssh: 'optional' }),
   };
 }

@@ -13,14 +13,12 @@ import {
   getRequiredInput,
 } from '../../lib/src/index.js';
 import {
-  checkKubectlPath,
   DNS1123_LABEL_EXPECTED,
   DNS1123_SUBDOMAIN_EXPECTED,
   isDns1123Label,
   isDns1123Subdomain,
 } from '../../lib/src/kubectl/index.js';
-import { getSshConnectionInputs, type SshConnectionSettings } from '../../lib/src/ssh/index.js';
-import type { TargetConnection } from '../../lib/src/target/index.js';
+import { getTargetConnectionInputs, type TargetConnection } from '../../lib/src/target/index.js';
 
 export interface SetImageInputs {
   namespace: string;
@@ -34,7 +32,7 @@ export interface SetImageInputs {
   /** How long to wait for the Deployment controller to give the change its revision number. */
   revisionTimeoutMs: number;
   /** The control-plane node over SSH, and kubectl and its kubeconfig there. */
-  target: TargetConnection & { ssh: SshConnectionSettings };
+  target: TargetConnection;
 }
 
 /** Tabs, newlines, escapes: anything below space, and DEL. */
@@ -102,7 +100,6 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): SetImageInputs 
       throw ConfigurationError.invalidInput('containers', name, DNS1123_LABEL_EXPECTED);
   }
   const image = imageInput();
-  const kubeconfig = getOptionalInput('kubeconfig');
   const changeCause = getOptionalInput('change-cause');
   // The annotation is one argv word; control characters would only garble `rollout history`.
   if (changeCause !== undefined && (hasControlCharacter(changeCause) || changeCause.length > 1024)) {
@@ -119,10 +116,6 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): SetImageInputs 
     })(),
     ...(changeCause !== undefined && { changeCause }),
     revisionTimeoutMs: getDurationInput('revision-timeout', 60_000, { minMs: 1000, maxMs: 600_000 }),
-    target: {
-      kubectlPath: checkKubectlPath('kubectl', getOptionalInput('kubectl') ?? 'kubectl'),
-      ...(kubeconfig !== undefined && { kubeconfig: checkKubectlPath('kubeconfig', kubeconfig) }),
-      ssh: getSshConnectionInputs(),
-    },
+    target: getTargetConnectionInputs({ action: 'ssh-set-image', ssh: 'required' }),
   };
 }

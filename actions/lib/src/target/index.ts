@@ -1,4 +1,6 @@
 // The deploy target: one way to reach a cluster (locally or over SSH) and act on it. See ../../README.md.
+
+export { getTargetConnectionInputs, type TargetConnectionOptions } from './connection-inputs.js';
 export type { DeployTarget, JsonPatch, RolloutSnapshot } from './deploy-target.js';
 export {
   type KubectlRun,

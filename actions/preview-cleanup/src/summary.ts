@@ -1,0 +1,33 @@
+import { code, paragraph, table } from '../../lib/src/index.js';
+import type { EndPreviewReport } from './end-preview.js';
+
+const ENVIRONMENT: Record<EndPreviewReport['environment'], string> = {
+  deleted: 'deleted',
+  absent: 'already gone',
+  kept: 'kept (delete-environment: false)',
+  'no-token': 'not touched (no token)',
+  'not-permitted': 'kept: the token may not delete environments',
+};
+
+/** One row per preview ended: what happened on the cluster and on GitHub. */
+export function cleanupSummary(branch: string, report: EndPreviewReport): string[] {
+  const deployments = report.deployments
+    ? `${report.deployments.marked} marked inactive, ${report.deployments.alreadyInactive} already`
+    : '—';
+  const parts: string[] = [
+    table(
+      ['Branch', 'Namespace', 'Cluster', 'GitHub deployments', 'GitHub environment'],
+      [
+        [
+          code(branch),
+          code(report.namespace),
+          report.cluster === 'deleted' ? 'deleted' : 'already gone',
+          deployments,
+          ENVIRONMENT[report.environment],
+        ],
+      ],
+    ),
+  ];
+  if (report.environmentMessage) parts.push(paragraph(report.environmentMessage));
+  return parts;
+}
