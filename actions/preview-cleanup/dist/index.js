@@ -52739,7 +52739,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1153);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9087);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -52748,7 +52748,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1153:
+/***/ 9087:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58965,7 +58965,7 @@ function endedBranch(context, override) {
 
 
 function getInputs(context) {
-    const branch = endedBranch(context, getOptionalInput('branch'));
+    const mode = getEnumInput('mode', ['branch', 'sweep'], 'branch');
     const prefix = getOptionalInput('namespace-prefix') ?? '';
     if (prefix !== '' && !isNamespacePrefix(prefix))
         throw errors_ConfigurationError.invalidInput('namespace-prefix', prefix, NAMESPACE_PREFIX_EXPECTED);
@@ -58976,8 +58976,21 @@ function getInputs(context) {
         }
     }
     const token = getSecretInput('token');
+    const maxAge = getOptionalInput('max-age');
+    if (mode === 'sweep' && maxAge === undefined && token === undefined) {
+        throw new errors_ConfigurationError("A sweep needs a token (to see which branches still exist) or 'max-age' (to find old previews), or both.");
+    }
     return {
-        branch,
+        mode: mode === 'branch'
+            ? { branch: endedBranch(context, getOptionalInput('branch')) }
+            : {
+                sweep: {
+                    ...(maxAge !== undefined && {
+                        maxAgeMs: getDurationInput('max-age', 0, { minMs: 3_600_000, maxMs: 365 * 24 * 3_600_000 }),
+                    }),
+                    dryRun: inputs_getBooleanInput('dry-run', true),
+                },
+            },
         prefix,
         protectedNamespaces: environments.map((environment) => `${prefix}${environment}`),
         deleteTimeoutSeconds: Math.round(getDurationInput('delete-timeout', 5 * 60_000, { minMs: 10_000, maxMs: 3_600_000 }) / 1000),
@@ -64199,6 +64212,13 @@ function githubPreviewRecords(token, repositoryName) {
             }
             return { marked, alreadyInactive };
         },
+        async branches() {
+            const branches = await octokit.paginate(octokit.rest.repos.listBranches, {
+                ...repository,
+                per_page: 100,
+            });
+            return branches.map((branch) => branch.name);
+        },
         async deleteEnvironment(environment) {
             try {
                 await octokit.rest.repos.deleteAnEnvironment({
@@ -64248,8 +64268,69 @@ function cleanupSummary(branch, report) {
         parts.push(paragraph(report.environmentMessage));
     return parts;
 }
+/** The sweep's table: every stale preview, and what became of it. */
+function sweepSummary(stale, outcome) {
+    if (stale.length === 0)
+        return [paragraph('No stale previews.')];
+    const fate = (namespace) => {
+        if (outcome.dryRun)
+            return 'would be deleted (dry run)';
+        if (outcome.ended.includes(namespace))
+            return 'deleted';
+        return outcome.failed.find((line) => line.startsWith(`${namespace}:`))?.slice(namespace.length + 2) ?? '';
+    };
+    return [
+        table(['Namespace', 'Created', 'Age', 'Why stale', 'Outcome'], stale.map((preview) => [
+            code(preview.namespace),
+            preview.created,
+            `${preview.ageHours} h`,
+            preview.reason,
+            fate(preview.namespace),
+        ])),
+    ];
+}
+
+;// CONCATENATED MODULE: ./actions/preview-cleanup/src/sweep.ts
+/*
+ * The scheduled sweep: the previews nobody ended, because their branch went without a delete event this
+ * workflow saw, or because they are simply old. Which ones are stale is decided here, from what the cluster
+ * and GitHub say; deleting them is endPreview's, one by one.
+ */
+
+function ageMs(namespace, now) {
+    const created = Date.parse(namespace.metadata.creationTimestamp ?? '');
+    return Number.isNaN(created) ? 0 : Math.max(0, now - created);
+}
+/** The previews (by label and name) that are stale, oldest first. Others' namespaces are not looked at. */
+function stalePreviews(namespaces, rule) {
+    const live = rule.liveBranches === undefined
+        ? undefined
+        : new Set(rule.liveBranches.map((branch) => previewNamespace(rule.prefix, branch)));
+    const prefix = `${rule.prefix}${PREVIEW_ENVIRONMENT}-`;
+    const stale = [];
+    for (const namespace of namespaces) {
+        const name = namespace.metadata.name;
+        if (!name.startsWith(prefix) || namespace.metadata.labels?.[PREVIEW_LABEL] !== 'true')
+            continue;
+        const age = ageMs(namespace, rule.now);
+        const reasons = [
+            live !== undefined && !live.has(name) && 'no branch maps to it any more',
+            rule.maxAgeMs !== undefined && age > rule.maxAgeMs && `older than ${rule.maxAgeMs / 3_600_000} h`,
+        ].filter((reason) => typeof reason === 'string');
+        if (reasons.length === 0)
+            continue;
+        stale.push({
+            namespace: name,
+            created: namespace.metadata.creationTimestamp ?? '',
+            ageHours: Math.floor(age / 3_600_000),
+            reason: reasons.join('; '),
+        });
+    }
+    return stale.sort((a, b) => b.ageHours - a.ageHours || a.namespace.localeCompare(b.namespace));
+}
 
 ;// CONCATENATED MODULE: ./actions/preview-cleanup/src/main.ts
+
 
 
 
@@ -64261,35 +64342,89 @@ function cleanupSummary(branch, report) {
 const defaultDeps = () => ({
     ssh: defaultSshAccessDeps(),
     records: githubPreviewRecords,
+    now: Date.now,
 });
+function planFor(namespace, inputs, records) {
+    return {
+        namespace,
+        prefix: inputs.prefix,
+        protectedNamespaces: inputs.protectedNamespaces,
+        deleteTimeoutSeconds: inputs.deleteTimeoutSeconds,
+        deleteEnvironment: inputs.deleteEnvironment,
+        ...(records && { records }),
+    };
+}
+async function endBranchPreview(cluster, branch, inputs, records) {
+    const namespace = previewNamespace(inputs.prefix, branch.name, branch.full);
+    log_info(`The preview of ${branch.full} is namespace ${namespace}.`);
+    const report = await endPreview(cluster, planFor(namespace, inputs, records), log_info);
+    setOutputs({
+        namespace,
+        cluster: report.cluster,
+        'deployments-inactive': report.deployments?.marked ?? 0,
+        environment: report.environment,
+        stale: '',
+    });
+    if (report.environmentMessage)
+        log_warning(report.environmentMessage);
+    await writeJobSummary(cleanupSummary(branch.name, report));
+    if (report.cluster === 'absent' && report.environment !== 'deleted' && !report.deployments?.marked) {
+        log_info(`Nothing to do: the preview of ${branch.name} was already gone.`);
+    }
+}
+async function sweep(cluster, options, inputs, records, now) {
+    const previews = await cluster.namespaces({ matchLabels: { [PREVIEW_LABEL]: 'true' } });
+    const stale = stalePreviews(previews, {
+        prefix: inputs.prefix,
+        now,
+        ...(options.maxAgeMs !== undefined && { maxAgeMs: options.maxAgeMs }),
+        ...(records && { liveBranches: await records.branches() }),
+    });
+    log_info(`${previews.length} preview namespace(s), ${stale.length} stale.`);
+    for (const preview of stale)
+        log_info(`  ${preview.namespace} (${preview.ageHours} h old): ${preview.reason}`);
+    const ended = [];
+    const failed = [];
+    if (options.dryRun) {
+        if (stale.length > 0)
+            log_info('Dry run: nothing was deleted. Set dry-run: false to delete them.');
+    }
+    else {
+        for (const preview of stale) {
+            try {
+                const report = await endPreview(cluster, planFor(preview.namespace, inputs, records), log_info);
+                if (report.environmentMessage)
+                    log_warning(report.environmentMessage);
+                ended.push(preview.namespace);
+            }
+            catch (error) {
+                // One preview that cannot go must not keep the others: each is reported, the step fails at the end.
+                failed.push(`${preview.namespace}: ${errors_errorMessage(error)}`);
+            }
+        }
+    }
+    setOutputs({
+        namespace: '',
+        cluster: '',
+        'deployments-inactive': '',
+        environment: '',
+        stale: stale.map((preview) => preview.namespace).join('\n'),
+    });
+    await writeJobSummary(sweepSummary(stale, { dryRun: options.dryRun, ended, failed }));
+    if (failed.length > 0)
+        throw new Error(`${failed.length} stale preview(s) could not be ended:\n${failed.join('\n')}`);
+}
 async function run(deps = defaultDeps()) {
     await runAction('preview-cleanup', async () => {
         const context = readRunContext();
         const inputs = getInputs(context);
-        const namespace = previewNamespace(inputs.prefix, inputs.branch.name, inputs.branch.full);
-        log_info(`The preview of ${inputs.branch.full} is namespace ${namespace}.`);
+        const records = inputs.token === undefined ? undefined : deps.records(inputs.token, context.repository);
         const cluster = await openTarget(inputs.target, { deps: deps.ssh });
         try {
-            const report = await endPreview(cluster.target, {
-                namespace,
-                prefix: inputs.prefix,
-                protectedNamespaces: inputs.protectedNamespaces,
-                deleteTimeoutSeconds: inputs.deleteTimeoutSeconds,
-                deleteEnvironment: inputs.deleteEnvironment,
-                ...(inputs.token !== undefined && { records: deps.records(inputs.token, context.repository) }),
-            }, log_info);
-            setOutputs({
-                namespace,
-                cluster: report.cluster,
-                'deployments-inactive': report.deployments?.marked ?? 0,
-                environment: report.environment,
-            });
-            if (report.environmentMessage)
-                log_warning(report.environmentMessage);
-            await writeJobSummary(cleanupSummary(inputs.branch.name, report));
-            if (report.cluster === 'absent' && report.environment !== 'deleted' && !report.deployments?.marked) {
-                log_info(`Nothing to do: the preview of ${inputs.branch.name} was already gone.`);
-            }
+            if ('branch' in inputs.mode)
+                await endBranchPreview(cluster.target, inputs.mode.branch, inputs, records);
+            else
+                await sweep(cluster.target, inputs.mode.sweep, inputs, records, deps.now());
         }
         finally {
             await cluster.close();

@@ -9,6 +9,8 @@ import { checkPreview, type PreviewRule } from './safety.js';
 export interface PreviewRecords {
   /** Marks every deployment of the environment inactive. */
   deactivate(environment: string): Promise<{ marked: number; alreadyInactive: number }>;
+  /** The repository's branches, every page: what a sweep keeps previews for. */
+  branches(): Promise<string[]>;
   /** Deletes the environment; a token without the administration permission gets a refusal, not an error. */
   deleteEnvironment(environment: string): Promise<EnvironmentDeletion>;
 }

@@ -7,6 +7,7 @@ import {
   ConfigurationError,
   getBooleanInput,
   getDurationInput,
+  getEnumInput,
   getListInput,
   getOptionalInput,
   getSecretInput,
@@ -16,8 +17,16 @@ import { DNS1123_LABEL_EXPECTED, isDns1123Label } from '../../lib/src/kubectl/in
 import { getTargetConnectionInputs, type TargetConnection } from '../../lib/src/target/index.js';
 import { type EndedBranch, endedBranch } from './branch.js';
 
+export interface SweepInputs {
+  /** A preview older than this is stale. */
+  maxAgeMs?: number;
+  /** Only list what would be deleted (the default). */
+  dryRun: boolean;
+}
+
 export interface PreviewCleanupInputs {
-  branch: EndedBranch;
+  /** `branch`: end one branch's preview; `sweep`: end every stale one. */
+  mode: { branch: EndedBranch } | { sweep: SweepInputs };
   /** branch-to-namespace's `namespace-prefix`: the same value, or the namespace found is another. */
   prefix: string;
   /** `<prefix><environment>` for every protected environment: never deleted. */
@@ -29,7 +38,7 @@ export interface PreviewCleanupInputs {
 }
 
 export function getInputs(context: RunContext): PreviewCleanupInputs {
-  const branch = endedBranch(context, getOptionalInput('branch'));
+  const mode = getEnumInput('mode', ['branch', 'sweep'] as const, 'branch');
   const prefix = getOptionalInput('namespace-prefix') ?? '';
   if (prefix !== '' && !isNamespacePrefix(prefix))
     throw ConfigurationError.invalidInput('namespace-prefix', prefix, NAMESPACE_PREFIX_EXPECTED);
@@ -44,8 +53,24 @@ export function getInputs(context: RunContext): PreviewCleanupInputs {
     }
   }
   const token = getSecretInput('token');
+  const maxAge = getOptionalInput('max-age');
+  if (mode === 'sweep' && maxAge === undefined && token === undefined) {
+    throw new ConfigurationError(
+      "A sweep needs a token (to see which branches still exist) or 'max-age' (to find old previews), or both.",
+    );
+  }
   return {
-    branch,
+    mode:
+      mode === 'branch'
+        ? { branch: endedBranch(context, getOptionalInput('branch')) }
+        : {
+            sweep: {
+              ...(maxAge !== undefined && {
+                maxAgeMs: getDurationInput('max-age', 0, { minMs: 3_600_000, maxMs: 365 * 24 * 3_600_000 }),
+              }),
+              dryRun: getBooleanInput('dry-run', true),
+            },
+          },
     prefix,
     protectedNamespaces: environments.map((environment) => `${prefix}${environment}`),
     deleteTimeoutSeconds: Math.round(

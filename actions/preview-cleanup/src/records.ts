@@ -40,6 +40,13 @@ export function githubPreviewRecords(token: string, repositoryName: string): Pre
       }
       return { marked, alreadyInactive };
     },
+    async branches() {
+      const branches = await octokit.paginate(octokit.rest.repos.listBranches, {
+        ...repository,
+        per_page: 100,
+      });
+      return branches.map((branch) => branch.name);
+    },
     async deleteEnvironment(environment): Promise<EnvironmentDeletion> {
       try {
         await octokit.rest.repos.deleteAnEnvironment({

@@ -1,5 +1,6 @@
 import { code, paragraph, table } from '../../lib/src/index.js';
 import type { EndPreviewReport } from './end-preview.js';
+import type { StalePreview } from './sweep.js';
 
 const ENVIRONMENT: Record<EndPreviewReport['environment'], string> = {
   deleted: 'deleted',
@@ -30,4 +31,29 @@ export function cleanupSummary(branch: string, report: EndPreviewReport): string
   ];
   if (report.environmentMessage) parts.push(paragraph(report.environmentMessage));
   return parts;
+}
+
+/** The sweep's table: every stale preview, and what became of it. */
+export function sweepSummary(
+  stale: readonly StalePreview[],
+  outcome: { dryRun: boolean; ended: readonly string[]; failed: readonly string[] },
+): string[] {
+  if (stale.length === 0) return [paragraph('No stale previews.')];
+  const fate = (namespace: string) => {
+    if (outcome.dryRun) return 'would be deleted (dry run)';
+    if (outcome.ended.includes(namespace)) return 'deleted';
+    return outcome.failed.find((line) => line.startsWith(`${namespace}:`))?.slice(namespace.length + 2) ?? '';
+  };
+  return [
+    table(
+      ['Namespace', 'Created', 'Age', 'Why stale', 'Outcome'],
+      stale.map((preview) => [
+        code(preview.namespace),
+        preview.created,
+        `${preview.ageHours} h`,
+        preview.reason,
+        fate(preview.namespace),
+      ]),
+    ),
+  ];
 }

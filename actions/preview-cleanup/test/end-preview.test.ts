@@ -26,6 +26,9 @@ function fakeRecords(deletion: Awaited<ReturnType<PreviewRecords['deleteEnvironm
       calls.push(`deactivate ${environment}`);
       return { marked: 2, alreadyInactive: 1 };
     },
+    async branches() {
+      return [];
+    },
     async deleteEnvironment(environment) {
       calls.push(`delete ${environment}`);
       return deletion;

@@ -173,4 +173,39 @@ describe('preview-cleanup on the sandbox', () => {
       await github.close();
     }
   });
+
+  it('sweeps: lists the previews whose branch is gone in a dry run, then deletes only those', async () => {
+    await makeNamespace('pc-preview-live', PREVIEW_LABEL);
+    await makeNamespace('pc-preview-gone', PREVIEW_LABEL);
+    const github = await startGitHubApiStandIn({ token: TOKEN, repository: REPOSITORY });
+    try {
+      github.intercept((request) =>
+        request.method === 'GET' && request.path === `/repos/${REPOSITORY}/branches`
+          ? { status: 200, body: ['main', 'live', 'other'].map((name) => ({ name, protected: false })) }
+          : undefined,
+      );
+      const sweep = (dryRun: string) =>
+        cleanup(
+          pushEvent('main'),
+          { mode: 'sweep', token: TOKEN, 'dry-run': dryRun },
+          { GITHUB_API_URL: github.url },
+        );
+
+      const listed = await sweep('true');
+      expect(listed.main.exitCode, listed.main.stdout).toBe(0);
+      expect(listed.main.outputs.stale).toBe('pc-preview-gone');
+      expect(listed.main.summary).toContain('would be deleted (dry run)');
+      expect(await exists('pc-preview-gone')).toBe(true);
+
+      const swept = await sweep('false');
+      expect(swept.main.exitCode, swept.main.stdout).toBe(0);
+      expect(swept.main.outputs.stale).toBe('pc-preview-gone');
+      expect(await exists('pc-preview-gone')).toBe(false);
+      for (const name of ['pc-preview-live', 'pc-preview-other', 'pc-preview-handmade', ...LONG_LIVED]) {
+        expect(await exists(name), name).toBe(true);
+      }
+    } finally {
+      await github.close();
+    }
+  });
 });
