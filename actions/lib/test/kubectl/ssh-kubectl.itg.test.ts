@@ -139,11 +139,12 @@ describe('the deploy user’s least privilege, enforced by the API server', () =
     expect(read.data).toEqual({ key: 'value' });
   });
 
-  it('is refused deleting a namespace with Forbidden, and the namespace stays', async () => {
+  it('is refused deleting a namespace that is not a preview with Forbidden, and the namespace stays', async () => {
     const error = await refused(['delete', 'namespace', namespace, '--wait=false']);
     expect(error.notFound).toBe(false);
     expect(error.result.stderr).toContain('Error from server (Forbidden)');
-    expect(error.result.stderr).toContain(`User "${user}" cannot delete resource "namespaces"`);
+    // RBAC lets the deployer delete namespaces; the role's admission policy lets only previews go.
+    expect(error.result.stderr).toContain(`${saName} may delete only preview namespaces`);
     const still = await admin.json<{ metadata: { deletionTimestamp?: string } }>([
       'get',
       'namespace',
