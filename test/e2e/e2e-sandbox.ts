@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteManifest, readManifest } from '../../actions/build-push/test/registry-api.js';
+import type { CommandResult } from '../../actions/lib/src/command.js';
+import { sshKubectl } from '../../actions/lib/src/kubectl/index.js';
+import { openSandboxSsh } from '../../actions/lib/test/ssh/sandbox-ssh.js';
 import { bringUpSandbox, type SandboxReady } from '../../cli/src/demo/sandbox-setup.js';
 import { type Shipment, shipOnSandbox } from '../../cli/src/demo/ship.js';
 import { ensureNodeBaseImage } from '../../sandbox/src/base-image.js';
@@ -114,6 +117,26 @@ export class E2eSandbox {
     if (response.status === 404) return [];
     if (!response.ok) throw new Error(`tags of ${this.repository}: HTTP ${response.status}`);
     return ((await response.json()) as { tags?: string[] | null }).tags ?? [];
+  }
+
+  /** Makes a namespace a test made itself part of what cleanup() removes. */
+  track(namespace: string): void {
+    this.namespaces.add(namespace);
+  }
+
+  /**
+   * kubectl as the deploy user, on the SSH host with its own kubeconfig: what the API server lets the
+   * pipeline's credentials do, with no action's checks in between. Never throws on a non-zero exit.
+   */
+  async sshKubectl(args: readonly string[]): Promise<CommandResult> {
+    const ssh = this.ready.endpoints.ssh;
+    if (!ssh) throw new Error('the sandbox has no SSH host');
+    const connection = await openSandboxSsh(ssh);
+    try {
+      return await sshKubectl(connection).run(args, { ignoreExitCode: true });
+    } finally {
+      connection.close();
+    }
   }
 
   /** Removes the namespaces, images, registry manifests and files this run created. */

@@ -68,6 +68,12 @@ export class Kubectl {
     return parseAllDocuments(yaml).map((document) => document.toJS() as KubeObject);
   }
 
+  /** Whether the object exists (and is not being deleted away: a terminating namespace counts as there). */
+  async exists(kind: string, name: string): Promise<boolean> {
+    const found = await this.run(['get', kind, name, '--ignore-not-found', '--output', 'name']);
+    return found.trim() !== '';
+  }
+
   async deleteNamespaces(namespaces: readonly string[]): Promise<void> {
     if (namespaces.length === 0) return;
     await this.run(['delete', 'namespace', ...namespaces, '--ignore-not-found', '--timeout=120s'], 150_000);

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { escapeHtml } from '../../actions/lib/src/summary.js';
 import type { Shipment } from '../../cli/src/demo/ship.js';
+import { deleteEvent, type RunnerEvent } from '../../runner/src/events.js';
+import { repoRoot } from '../../runner/src/paths.js';
+import { runBundledAction, type StepRun } from '../../runner/src/run-bundle.js';
 import { buildImageWithNpmPackages } from '../../sandbox/src/scan-images.js';
 import { type LoadReport, startSteadyLoad } from '../../sandbox/test/steady-load.js';
 import { BROKEN_RUNTIME_ERROR, buildBrokenRuntime } from './broken-runtime.js';
@@ -328,5 +332,74 @@ describe('the pipeline end to end on the sandbox', () => {
       // The failing container's last log lines: node's own words on why it stopped.
       expect(summary).toContain(escapeHtml(BROKEN_RUNTIME_ERROR));
     }, 420_000);
+  });
+
+  describe('the feature branch is deleted: preview-cleanup over SSH as the deploy user', () => {
+    const branch = 'feature/e2e-cart';
+    const preview = () => `${sandbox.namespacePrefix}preview-feature-e2e-cart`;
+    const second = () => `${sandbox.namespacePrefix}preview-feature-e2e-second`;
+    const longLived = () => ['dev', 'stage', 'prod'].map((env) => `${sandbox.namespacePrefix}${env}`);
+    let cleanup: (event: RunnerEvent) => Promise<StepRun>;
+
+    beforeAll(async () => {
+      const other = await sandbox.ship({ branch: 'feature/e2e-second', preview: true });
+      expect(other.exitCode, explain(other)).toBe(0);
+      // dev, stage and prod as the pipeline makes them; main's and the dispatch's runs above made some.
+      for (const namespace of longLived()) {
+        sandbox.track(namespace);
+        if (!(await sandbox.kubectl.exists('namespace', namespace))) {
+          await sandbox.kubectl.run(['create', 'namespace', namespace]);
+        }
+      }
+      const ssh = sandbox.ready.endpoints.ssh;
+      if (!ssh) throw new Error('the sandbox has no SSH host');
+      cleanup = async (event) =>
+        (
+          await runBundledAction({
+            actionDir: join(repoRoot, 'actions', 'preview-cleanup'),
+            node: 'node24',
+            event,
+            inputs: {
+              'namespace-prefix': sandbox.namespacePrefix,
+              host: ssh.host,
+              port: String(ssh.port),
+              user: ssh.user,
+              'private-key': readFileSync(ssh.privateKeyFile, 'utf8'),
+              'host-key': ssh.knownHostsLine,
+              'delete-timeout': '3m',
+            },
+            timeoutMs: 240_000,
+          })
+        ).main;
+    }, 600_000);
+
+    test('removes that preview’s namespace and only it; a second run is a no-op that says so', async () => {
+      expect(await sandbox.kubectl.exists('namespace', preview())).toBe(true);
+      const first = await cleanup(deleteEvent(branch));
+      expect(first.exitCode, first.visibleLog).toBe(0);
+      expect(first.outputs).toMatchObject({ namespace: preview(), cluster: 'deleted' });
+      expect(await sandbox.kubectl.exists('namespace', preview())).toBe(false);
+      for (const namespace of [second(), ...longLived()]) {
+        expect(await sandbox.kubectl.exists('namespace', namespace), namespace).toBe(true);
+      }
+      await sandbox.kubectl.waitAvailable(second(), DEPLOYMENT);
+
+      const again = await cleanup(deleteEvent(branch));
+      expect(again.exitCode, again.visibleLog).toBe(0);
+      expect(again.outputs.cluster).toBe('absent');
+      expect(again.stdout).toContain(`Nothing to do: the preview of ${branch} was already gone.`);
+    }, 300_000);
+
+    test('the API refuses the deploy user the deletion of prod, even with the action’s own check bypassed', async () => {
+      const refused = await sandbox.sshKubectl([
+        'delete',
+        'namespace',
+        `${sandbox.namespacePrefix}prod`,
+        '--wait=false',
+      ]);
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stderr).toMatch(/denied|forbidden/i);
+      expect(await sandbox.kubectl.exists('namespace', `${sandbox.namespacePrefix}prod`)).toBe(true);
+    });
   });
 });
