@@ -29274,6 +29274,7 @@ function errors_errorMessage(error) {
 
 ;// CONCATENATED MODULE: ./actions/lib/src/github/api-errors.ts
 
+/** The HTTP status GitHub answered with; undefined when it did not answer (a lost connection). */
 function statusOf(error) {
     const status = error?.status;
     return typeof status === 'number' ? status : undefined;
@@ -29320,6 +29321,17 @@ function describeApiError(error, doing, repository) {
         default:
             return new Error(`GitHub answered ${status} while ${doing}: ${said}`);
     }
+}
+/**
+ * Why an environment was not deleted, and what can delete one. Deleting an environment takes the
+ * repository's administration permission, which no `permissions:` setting grants the job's GITHUB_TOKEN.
+ */
+function environmentDeletionRefusal(environment, status, said) {
+    return (`GitHub refused to delete the environment '${environment}' (${status} ${said}): the token may not. ` +
+        'The default job token (GITHUB_TOKEN) cannot delete environments, whatever the job’s permissions say. ' +
+        'A token that can: a fine-grained personal access token with "Administration: write" on this ' +
+        'repository, a GitHub App installation token with administration write, or a classic personal access ' +
+        "token with the 'repo' scope.");
 }
 
 ;// CONCATENATED MODULE: external "fs"
@@ -34358,9 +34370,10 @@ async function retry(fn, options) {
 
 ;// CONCATENATED MODULE: ./actions/lib/src/github/deployments-api.ts
 /*
- * The part of GitHub's Deployments REST API the deployment-status action needs, as an interface: the real
- * implementation speaks to GITHUB_API_URL through @actions/github (github-deployments.ts), unit tests pass
- * a fake.
+ * The part of GitHub's REST API the deployment actions need, as an interface: deployments and their
+ * statuses (deployment-status), and for ending a preview the environment they live in and the branch they
+ * came from. The real implementation speaks to GITHUB_API_URL through @actions/github
+ * (github-deployments.ts), unit tests pass a fake.
  */
 /** The states a deployment status can take (GitHub's own list). */
 const DEPLOYMENT_STATES = [
@@ -34396,18 +34409,19 @@ function isDeploymentState(value) {
  * retried on 5xx and lost connections, and its failure is described once (describeApiError).
  */
 function createGitHubDeploymentsApi(options) {
-    const octokit = getOctokit(options.token);
+    const octokit = getOctokit(options.token, options.apiUrl === undefined ? {} : { baseUrl: options.apiUrl });
     const { owner, repo } = options.repository;
     const repository = `${owner}/${repo}`;
+    const attempt = (request) => retry(request, {
+        attempts: options.attempts ?? 3,
+        baseMs: 1000,
+        maxMs: 5000,
+        isRetryable: isRetryableApiError,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
     const call = async (doing, request) => {
         try {
-            return await retry(request, {
-                attempts: options.attempts ?? 3,
-                baseMs: 1000,
-                maxMs: 5000,
-                isRetryable: isRetryableApiError,
-                ...(options.sleep ? { sleep: options.sleep } : {}),
-            });
+            return await attempt(request);
         }
         catch (error) {
             throw describeApiError(error, doing, repository);
@@ -34455,10 +34469,55 @@ function createGitHubDeploymentsApi(options) {
             const response = await call(`listing the deployments to '${environment}'`, () => octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 100 }));
             return response.data.map(toDeployment);
         },
+        async listAllDeployments(environment) {
+            // paginate() follows GitHub's Link headers; a retry after a failed page starts the listing over.
+            const deployments = await call(`listing every deployment to '${environment}'`, () => octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, environment, per_page: 100 }));
+            return deployments.map(toDeployment);
+        },
         async latestState(deploymentId) {
             const response = await call(`reading the statuses of deployment ${deploymentId}`, () => octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deploymentId, per_page: 1 }));
             const state = response.data[0]?.state;
             return isDeploymentState(state) ? state : undefined;
+        },
+        async deleteEnvironment(environment) {
+            try {
+                await attempt(() => octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: environment }));
+                return { result: 'deleted' };
+            }
+            catch (error) {
+                const status = statusOf(error);
+                // No such environment. (A repository the token cannot see answers 404 too: the teardown lists the
+                // environment's deployments first, which fails loudly then.)
+                if (status === 404)
+                    return { result: 'absent' };
+                if (status === 401 || status === 403) {
+                    const said = apiMessage(error);
+                    return {
+                        result: 'not-permitted',
+                        status,
+                        githubMessage: said,
+                        message: environmentDeletionRefusal(environment, status, said),
+                    };
+                }
+                throw describeApiError(error, `deleting the environment '${environment}'`, repository);
+            }
+        },
+        async branchExists(branch) {
+            try {
+                await attempt(() => octokit.rest.repos.getBranch({ owner, repo, branch }));
+                return true;
+            }
+            catch (error) {
+                // Only GitHub's own word for a missing branch: a repository the token cannot see answers 404 too,
+                // and reading that as "the branch is gone" would have a sweep delete every preview.
+                if (statusOf(error) === 404 && apiMessage(error) === 'Branch not found')
+                    return false;
+                throw describeApiError(error, `reading the branch '${branch}'`, repository);
+            }
+        },
+        async listBranches() {
+            const branches = await call('listing the branches', () => octokit.paginate(octokit.rest.repos.listBranches, { owner, repo, per_page: 100 }));
+            return branches.map((branch) => branch.name);
         },
     };
 }
@@ -34476,7 +34535,9 @@ function parseRepositoryName(value) {
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/github/index.ts
-// GitHub's REST API, as far as the actions use it: deployments and their statuses.
+// GitHub's REST API, as far as the actions use it: deployments and their statuses, and ending a preview
+// (its deployments inactive, its environment deleted, whether its branch is still there).
+
 
 
 

@@ -8,6 +8,10 @@ import type {
 } from '../../lib/src/github/index.js';
 import { finishDeployment, startDeployment } from '../src/record.js';
 
+const notUsed = async (): Promise<never> => {
+  throw new Error('deployment-status does not make this call');
+};
+
 /** An in-memory DeploymentsApi that logs each call. */
 function fakeApi(seed: { deployment: Deployment; states: DeploymentState[] }[] = []) {
   const calls: string[] = [];
@@ -46,6 +50,11 @@ function fakeApi(seed: { deployment: Deployment; states: DeploymentState[] }[] =
     async latestState(id: number) {
       return deployments.find((d) => d.deployment.id === id)?.states.at(-1);
     },
+    // Ending a preview's calls: deployment-status makes none of them.
+    listAllDeployments: notUsed,
+    deleteEnvironment: notUsed,
+    branchExists: notUsed,
+    listBranches: notUsed,
   };
   return { api, calls, deployments };
 }

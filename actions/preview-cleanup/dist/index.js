@@ -52739,7 +52739,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9087);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2316);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -52748,7 +52748,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9087:
+/***/ 2316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59000,6 +59000,68 @@ function getInputs(context) {
     };
 }
 
+;// CONCATENATED MODULE: ./actions/lib/src/github/api-errors.ts
+
+/** The HTTP status GitHub answered with; undefined when it did not answer (a lost connection). */
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/** GitHub's own words: its `message` plus each validation error, e.g. `Validation Failed: No ref found for: x`. */
+function apiMessage(error) {
+    const data = error?.response?.data;
+    if (typeof data !== 'object' || data === null || typeof data.message !== 'string') {
+        return errors_errorMessage(error);
+    }
+    const details = (data.errors ?? [])
+        .map((item) => typeof item === 'string' ? item : (item.message ?? [item.field, item.code].filter(Boolean).join(' ')))
+        .filter((text) => text !== '');
+    return details.length > 0 ? `${data.message}: ${details.join('; ')}` : data.message;
+}
+/** Server errors and lost connections are worth another try; GitHub's answers about the request are not. */
+function isRetryableApiError(error) {
+    const status = statusOf(error);
+    return status === undefined || status === 500 || status === 502 || status === 503 || status === 504;
+}
+/**
+ * Turns a failed GitHub API call into a message that says what to change. `doing` names the call
+ * ("creating the deployment"). Answers the workflow author can fix (401, 403, 404) become a
+ * ConfigurationError, shown as is; the rest stay errors of the action.
+ */
+function describeApiError(error, doing, repository) {
+    const status = statusOf(error);
+    const said = apiMessage(error);
+    switch (status) {
+        case undefined:
+            return new Error(`Cannot reach the GitHub API while ${doing}: ${said}`);
+        case 401:
+            return new errors_ConfigurationError(`GitHub rejected the token while ${doing} (401 ${said}). Pass a valid token in 'token' ` +
+                '(the default is the job’s GITHUB_TOKEN).');
+        case 403:
+            return new errors_ConfigurationError(`GitHub refused ${doing} (403 ${said}). The token needs permission to write deployments: ` +
+                "give the job 'permissions: deployments: write' (with 'contents: read').");
+        case 404:
+            return new errors_ConfigurationError(`GitHub answered 404 (${said}) while ${doing}: the repository '${repository}' does not exist, ` +
+                'the token cannot see it, or the deployment is not one of its deployments.');
+        case 422:
+            return new Error(`GitHub rejected ${doing} (422 ${said}). The ref must be a commit, branch or tag of '${repository}' ` +
+                'and the environment name at most 255 characters.');
+        default:
+            return new Error(`GitHub answered ${status} while ${doing}: ${said}`);
+    }
+}
+/**
+ * Why an environment was not deleted, and what can delete one. Deleting an environment takes the
+ * repository's administration permission, which no `permissions:` setting grants the job's GITHUB_TOKEN.
+ */
+function environmentDeletionRefusal(environment, status, said) {
+    return (`GitHub refused to delete the environment '${environment}' (${status} ${said}): the token may not. ` +
+        'The default job token (GITHUB_TOKEN) cannot delete environments, whatever the job’s permissions say. ' +
+        'A token that can: a fine-grained personal access token with "Administration: write" on this ' +
+        'repository, a GitHub App installation token with administration write, or a classic personal access ' +
+        "token with the 'repo' scope.");
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -63998,61 +64060,12 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./actions/lib/src/github/api-errors.ts
-
-function statusOf(error) {
-    const status = error?.status;
-    return typeof status === 'number' ? status : undefined;
-}
-/** GitHub's own words: its `message` plus each validation error, e.g. `Validation Failed: No ref found for: x`. */
-function apiMessage(error) {
-    const data = error?.response?.data;
-    if (typeof data !== 'object' || data === null || typeof data.message !== 'string') {
-        return errors_errorMessage(error);
-    }
-    const details = (data.errors ?? [])
-        .map((item) => typeof item === 'string' ? item : (item.message ?? [item.field, item.code].filter(Boolean).join(' ')))
-        .filter((text) => text !== '');
-    return details.length > 0 ? `${data.message}: ${details.join('; ')}` : data.message;
-}
-/** Server errors and lost connections are worth another try; GitHub's answers about the request are not. */
-function isRetryableApiError(error) {
-    const status = statusOf(error);
-    return status === undefined || status === 500 || status === 502 || status === 503 || status === 504;
-}
-/**
- * Turns a failed GitHub API call into a message that says what to change. `doing` names the call
- * ("creating the deployment"). Answers the workflow author can fix (401, 403, 404) become a
- * ConfigurationError, shown as is; the rest stay errors of the action.
- */
-function describeApiError(error, doing, repository) {
-    const status = statusOf(error);
-    const said = apiMessage(error);
-    switch (status) {
-        case undefined:
-            return new Error(`Cannot reach the GitHub API while ${doing}: ${said}`);
-        case 401:
-            return new errors_ConfigurationError(`GitHub rejected the token while ${doing} (401 ${said}). Pass a valid token in 'token' ` +
-                '(the default is the job’s GITHUB_TOKEN).');
-        case 403:
-            return new errors_ConfigurationError(`GitHub refused ${doing} (403 ${said}). The token needs permission to write deployments: ` +
-                "give the job 'permissions: deployments: write' (with 'contents: read').");
-        case 404:
-            return new errors_ConfigurationError(`GitHub answered 404 (${said}) while ${doing}: the repository '${repository}' does not exist, ` +
-                'the token cannot see it, or the deployment is not one of its deployments.');
-        case 422:
-            return new Error(`GitHub rejected ${doing} (422 ${said}). The ref must be a commit, branch or tag of '${repository}' ` +
-                'and the environment name at most 255 characters.');
-        default:
-            return new Error(`GitHub answered ${status} while ${doing}: ${said}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/src/github/deployments-api.ts
 /*
- * The part of GitHub's Deployments REST API the deployment-status action needs, as an interface: the real
- * implementation speaks to GITHUB_API_URL through @actions/github (github-deployments.ts), unit tests pass
- * a fake.
+ * The part of GitHub's REST API the deployment actions need, as an interface: deployments and their
+ * statuses (deployment-status), and for ending a preview the environment they live in and the branch they
+ * came from. The real implementation speaks to GITHUB_API_URL through @actions/github
+ * (github-deployments.ts), unit tests pass a fake.
  */
 /** The states a deployment status can take (GitHub's own list). */
 const DEPLOYMENT_STATES = [
@@ -64088,18 +64101,19 @@ function isDeploymentState(value) {
  * retried on 5xx and lost connections, and its failure is described once (describeApiError).
  */
 function createGitHubDeploymentsApi(options) {
-    const octokit = getOctokit(options.token);
+    const octokit = getOctokit(options.token, options.apiUrl === undefined ? {} : { baseUrl: options.apiUrl });
     const { owner, repo } = options.repository;
     const repository = `${owner}/${repo}`;
+    const attempt = (request) => retry(request, {
+        attempts: options.attempts ?? 3,
+        baseMs: 1000,
+        maxMs: 5000,
+        isRetryable: isRetryableApiError,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
     const call = async (doing, request) => {
         try {
-            return await retry(request, {
-                attempts: options.attempts ?? 3,
-                baseMs: 1000,
-                maxMs: 5000,
-                isRetryable: isRetryableApiError,
-                ...(options.sleep ? { sleep: options.sleep } : {}),
-            });
+            return await attempt(request);
         }
         catch (error) {
             throw describeApiError(error, doing, repository);
@@ -64147,12 +64161,121 @@ function createGitHubDeploymentsApi(options) {
             const response = await call(`listing the deployments to '${environment}'`, () => octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 100 }));
             return response.data.map(toDeployment);
         },
+        async listAllDeployments(environment) {
+            // paginate() follows GitHub's Link headers; a retry after a failed page starts the listing over.
+            const deployments = await call(`listing every deployment to '${environment}'`, () => octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, environment, per_page: 100 }));
+            return deployments.map(toDeployment);
+        },
         async latestState(deploymentId) {
             const response = await call(`reading the statuses of deployment ${deploymentId}`, () => octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deploymentId, per_page: 1 }));
             const state = response.data[0]?.state;
             return isDeploymentState(state) ? state : undefined;
         },
+        async deleteEnvironment(environment) {
+            try {
+                await attempt(() => octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: environment }));
+                return { result: 'deleted' };
+            }
+            catch (error) {
+                const status = statusOf(error);
+                // No such environment. (A repository the token cannot see answers 404 too: the teardown lists the
+                // environment's deployments first, which fails loudly then.)
+                if (status === 404)
+                    return { result: 'absent' };
+                if (status === 401 || status === 403) {
+                    const said = apiMessage(error);
+                    return {
+                        result: 'not-permitted',
+                        status,
+                        githubMessage: said,
+                        message: environmentDeletionRefusal(environment, status, said),
+                    };
+                }
+                throw describeApiError(error, `deleting the environment '${environment}'`, repository);
+            }
+        },
+        async branchExists(branch) {
+            try {
+                await attempt(() => octokit.rest.repos.getBranch({ owner, repo, branch }));
+                return true;
+            }
+            catch (error) {
+                // Only GitHub's own word for a missing branch: a repository the token cannot see answers 404 too,
+                // and reading that as "the branch is gone" would have a sweep delete every preview.
+                if (statusOf(error) === 404 && apiMessage(error) === 'Branch not found')
+                    return false;
+                throw describeApiError(error, `reading the branch '${branch}'`, repository);
+            }
+        },
+        async listBranches() {
+            const branches = await call('listing the branches', () => octokit.paginate(octokit.rest.repos.listBranches, { owner, repo, per_page: 100 }));
+            return branches.map((branch) => branch.name);
+        },
     };
+}
+
+;// CONCATENATED MODULE: ./actions/lib/src/github/preview-teardown.ts
+/** The inactive statuses' description unless the caller gives one. */
+const PREVIEW_ENDED = 'The preview environment was removed';
+/**
+ * Sets every deployment of the environment inactive, all pages of them, except those already inactive. A
+ * deployment still in progress is set inactive too: the preview it would serve is being removed.
+ */
+async function markDeploymentsInactive(api, environment, options = {}) {
+    const count = { marked: 0, alreadyInactive: 0 };
+    for (const deployment of await api.listAllDeployments(environment)) {
+        if ((await api.latestState(deployment.id)) === 'inactive') {
+            count.alreadyInactive += 1;
+            continue;
+        }
+        await api.createStatus(deployment.id, {
+            state: 'inactive',
+            description: options.description ?? PREVIEW_ENDED,
+            ...(options.logUrl === undefined ? {} : { logUrl: options.logUrl }),
+            autoInactive: false,
+        });
+        count.marked += 1;
+    }
+    return count;
+}
+/**
+ * Marks the environment's deployments inactive, then deletes the environment. The statuses come first:
+ * they need only `deployments: write`, so a token that may not delete the environment still ends the
+ * preview's deployments, and the refusal is reported, not thrown.
+ */
+async function tearDownPreviewEnvironment(api, environment, options = {}) {
+    const deployments = await markDeploymentsInactive(api, environment, options);
+    const environmentDeletion = options.deleteEnvironment === false
+        ? { result: 'kept' }
+        : await api.deleteEnvironment(environment);
+    return {
+        environment,
+        deployments,
+        environmentDeletion,
+        nothingToDo: deployments.marked === 0 && environmentDeletion.result === 'absent',
+    };
+}
+const deploymentCount = (n) => (n === 1 ? '1 deployment' : `${n} deployments`);
+const was = (n) => (n === 1 ? 'was' : 'were');
+/** The report as one line for the log; a refusal's own message says what token can delete environments. */
+function describePreviewTeardown(report) {
+    const { environment, deployments, environmentDeletion } = report;
+    const { marked, alreadyInactive } = deployments;
+    if (report.nothingToDo) {
+        const inactive = alreadyInactive === 0
+            ? 'it has no deployments'
+            : `its ${deploymentCount(alreadyInactive)} ${was(alreadyInactive)} already inactive`;
+        return `GitHub environment '${environment}': nothing to do, ${inactive} and the environment was already gone.`;
+    }
+    const markedLine = `${deploymentCount(marked)} marked inactive` +
+        (alreadyInactive === 0 ? '' : ` (${alreadyInactive} already ${was(alreadyInactive)})`);
+    const deletion = {
+        deleted: 'the environment deleted',
+        absent: 'the environment was already gone',
+        kept: 'the environment kept, as asked',
+        'not-permitted': 'the environment kept: the token may not delete it',
+    }[environmentDeletion.result];
+    return `GitHub environment '${environment}': ${markedLine}; ${deletion}.`;
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/github/repository-name.ts
@@ -64168,7 +64291,9 @@ function parseRepositoryName(value) {
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/github/index.ts
-// GitHub's REST API, as far as the actions use it: deployments and their statuses.
+// GitHub's REST API, as far as the actions use it: deployments and their statuses, and ending a preview
+// (its deployments inactive, its environment deleted, whether its branch is still there).
+
 
 
 
@@ -64176,65 +64301,21 @@ function parseRepositoryName(value) {
 
 ;// CONCATENATED MODULE: ./actions/preview-cleanup/src/records.ts
 /*
- * GitHub's side of ending a preview, on the Deployments API the deployment-status action uses, plus the
- * one call to delete an environment. The statuses need `deployments: write`; deleting an environment needs
- * the administration permission, which the job's GITHUB_TOKEN never has.
+ * GitHub's side of ending a preview, on the library's Deployments API: the statuses need
+ * `deployments: write`, the branch list `contents: read`, and deleting an environment the administration
+ * permission, which the job's GITHUB_TOKEN never has (the refusal comes back as a result, not an error).
  */
 
-
-/** The refusal a token without the administration permission gets, in words a reader can act on. */
-const ENVIRONMENT_NOT_PERMITTED = 'GitHub refused to delete the environment: the token may not. The job’s GITHUB_TOKEN never can; pass a ' +
-    'fine-grained token with "Administration: write" on this repository (or a GitHub App token with ' +
-    'administration write) as `token` to delete it. Its deployments are marked inactive all the same.';
-function records_statusOf(error) {
-    const status = error?.status;
-    return typeof status === 'number' ? status : undefined;
-}
 function githubPreviewRecords(token, repositoryName) {
-    const repository = parseRepositoryName(repositoryName);
-    const api = createGitHubDeploymentsApi({ token, repository });
-    const octokit = getOctokit(token);
+    const api = createGitHubDeploymentsApi({ token, repository: parseRepositoryName(repositoryName) });
     return {
-        async deactivate(environment) {
-            let marked = 0;
-            let alreadyInactive = 0;
-            for (const deployment of await api.listDeployments(environment)) {
-                if ((await api.latestState(deployment.id)) === 'inactive') {
-                    alreadyInactive += 1;
-                    continue;
-                }
-                await api.createStatus(deployment.id, {
-                    state: 'inactive',
-                    description: 'The preview was removed',
-                    autoInactive: false,
-                });
-                marked += 1;
-            }
-            return { marked, alreadyInactive };
-        },
-        async branches() {
-            const branches = await octokit.paginate(octokit.rest.repos.listBranches, {
-                ...repository,
-                per_page: 100,
-            });
-            return branches.map((branch) => branch.name);
-        },
+        deactivate: (environment) => markDeploymentsInactive(api, environment),
+        branches: () => api.listBranches(),
         async deleteEnvironment(environment) {
-            try {
-                await octokit.rest.repos.deleteAnEnvironment({
-                    ...repository,
-                    environment_name: environment,
-                });
-                return { result: 'deleted' };
-            }
-            catch (error) {
-                const status = records_statusOf(error);
-                if (status === 404)
-                    return { result: 'absent' };
-                if (status === 401 || status === 403)
-                    return { result: 'not-permitted', message: ENVIRONMENT_NOT_PERMITTED };
-                throw error;
-            }
+            const deletion = await api.deleteEnvironment(environment);
+            return deletion.result === 'not-permitted'
+                ? { result: 'not-permitted', message: deletion.message }
+                : { result: deletion.result };
         },
     };
 }

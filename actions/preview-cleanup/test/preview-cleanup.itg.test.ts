@@ -20,6 +20,7 @@ const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const branchToNamespaceDir = join(actionDir, '..', 'branch-to-namespace');
 const PREFIX = 'pc-';
 const TOKEN = 'ghs_preview_cleanup_test_token';
+const ADMIN_TOKEN = 'github_pat_preview_cleanup_admin';
 const REPOSITORY = 'acme/shop';
 const PREVIEW_LABEL = { 'k8s-ship.io/preview': 'true' };
 const LONG_LIVED = ['pc-dev', 'pc-stage', 'pc-prod'];
@@ -118,7 +119,11 @@ describe('preview-cleanup on the sandbox', () => {
 
   it('marks the preview’s GitHub deployments inactive, and says plainly when the token may not delete the environment', async () => {
     await makeNamespace('pc-preview-feature-api', PREVIEW_LABEL);
-    const github = await startGitHubApiStandIn({ token: TOKEN, repository: REPOSITORY });
+    const github = await startGitHubApiStandIn({
+      token: TOKEN,
+      repository: REPOSITORY,
+      administrationToken: ADMIN_TOKEN,
+    });
     try {
       const deployment = { sha: 'a'.repeat(40), ref: 'feature/api', transient_environment: true };
       const seeded = [
@@ -145,12 +150,7 @@ describe('preview-cleanup on the sandbox', () => {
           ['success'],
         ),
       ];
-      // What github.com answers the job's GITHUB_TOKEN.
-      github.intercept((request) =>
-        request.method === 'DELETE' && request.path.startsWith(`/repos/${REPOSITORY}/environments/`)
-          ? { status: 403, body: { message: 'Resource not accessible by integration' } }
-          : undefined,
-      );
+      // The stand-in answers the job's token as github.com does: 403 on an environment's deletion.
       const { main } = await cleanup(
         deleteEvent('feature/api'),
         { token: TOKEN },
@@ -166,9 +166,24 @@ describe('preview-cleanup on the sandbox', () => {
       expect(states).toEqual(['inactive', 'inactive', 'success']);
       const deletion = github.requests.find((r) => r.method === 'DELETE');
       expect(deletion?.path).toBe(`/repos/${REPOSITORY}/environments/pc-preview-feature-api`);
-      expect(main.warnings.join('\n')).toContain(
-        'GitHub refused to delete the environment: the token may not.',
+      const warned = main.warnings.join('\n');
+      expect(warned).toContain("GitHub refused to delete the environment 'pc-preview-feature-api' (403");
+      expect(warned).toContain('The default job token (GITHUB_TOKEN) cannot delete environments');
+
+      // With a token that may administer the repository, the environment goes; a second run has nothing left.
+      await makeNamespace('pc-preview-feature-api', PREVIEW_LABEL);
+      const admin = await cleanup(
+        deleteEvent('feature/api'),
+        { token: ADMIN_TOKEN },
+        { GITHUB_API_URL: github.url },
       );
+      expect(admin.main.outputs).toMatchObject({ 'deployments-inactive': '0', environment: 'deleted' });
+      const again = await cleanup(
+        deleteEvent('feature/api'),
+        { token: ADMIN_TOKEN },
+        { GITHUB_API_URL: github.url },
+      );
+      expect(again.main.outputs).toMatchObject({ cluster: 'absent', environment: 'absent' });
     } finally {
       await github.close();
     }

@@ -12,13 +12,14 @@ interface GitHubErrorBody {
   errors?: ({ message?: string; field?: string; code?: string } | string)[];
 }
 
-function statusOf(error: unknown): number | undefined {
+/** The HTTP status GitHub answered with; undefined when it did not answer (a lost connection). */
+export function statusOf(error: unknown): number | undefined {
   const status = (error as RequestFailure | null)?.status;
   return typeof status === 'number' ? status : undefined;
 }
 
 /** GitHub's own words: its `message` plus each validation error, e.g. `Validation Failed: No ref found for: x`. */
-function apiMessage(error: unknown): string {
+export function apiMessage(error: unknown): string {
   const data = (error as RequestFailure | null)?.response?.data as GitHubErrorBody | undefined;
   if (typeof data !== 'object' || data === null || typeof data.message !== 'string') {
     return errorMessage(error);
@@ -71,4 +72,18 @@ export function describeApiError(error: unknown, doing: string, repository: stri
     default:
       return new Error(`GitHub answered ${status} while ${doing}: ${said}`);
   }
+}
+
+/**
+ * Why an environment was not deleted, and what can delete one. Deleting an environment takes the
+ * repository's administration permission, which no `permissions:` setting grants the job's GITHUB_TOKEN.
+ */
+export function environmentDeletionRefusal(environment: string, status: 401 | 403, said: string): string {
+  return (
+    `GitHub refused to delete the environment '${environment}' (${status} ${said}): the token may not. ` +
+    'The default job token (GITHUB_TOKEN) cannot delete environments, whatever the job’s permissions say. ' +
+    'A token that can: a fine-grained personal access token with "Administration: write" on this ' +
+    'repository, a GitHub App installation token with administration write, or a classic personal access ' +
+    "token with the 'repo' scope."
+  );
 }

@@ -1,7 +1,8 @@
 /*
- * The part of GitHub's Deployments REST API the deployment-status action needs, as an interface: the real
- * implementation speaks to GITHUB_API_URL through @actions/github (github-deployments.ts), unit tests pass
- * a fake.
+ * The part of GitHub's REST API the deployment actions need, as an interface: deployments and their
+ * statuses (deployment-status), and for ending a preview the environment they live in and the branch they
+ * came from. The real implementation speaks to GITHUB_API_URL through @actions/github
+ * (github-deployments.ts), unit tests pass a fake.
  */
 
 /** `owner/name` split in two, as the REST paths want it. */
@@ -54,12 +55,37 @@ export interface Deployment {
   productionEnvironment: boolean;
 }
 
+/**
+ * What DELETE /repos/{owner}/{repo}/environments/{name} came to. A token that may not delete environments
+ * is an answer here, not an error: the job's GITHUB_TOKEN never may, and the caller says so and goes on.
+ */
+export type EnvironmentDeletion =
+  | { result: 'deleted' }
+  /** GitHub answered 404: there is no such environment (any more), so there was nothing to delete. */
+  | { result: 'absent' }
+  | {
+      result: 'not-permitted';
+      status: 401 | 403;
+      /** What GitHub said, e.g. `Resource not accessible by integration`. */
+      githubMessage: string;
+      /** The refusal in words a reader can act on: which tokens can delete environments. */
+      message: string;
+    };
+
 export interface DeploymentsApi {
   createDeployment(deployment: NewDeployment): Promise<Deployment>;
   createStatus(deploymentId: number, status: NewDeploymentStatus): Promise<void>;
   getDeployment(deploymentId: number): Promise<Deployment>;
   /** The environment's deployments, newest first: the first 100, which is plenty to find the active ones. */
   listDeployments(environment: string): Promise<Deployment[]>;
+  /** Every deployment of the environment, newest first, page after page: what a cleanup must see. */
+  listAllDeployments(environment: string): Promise<Deployment[]>;
   /** The state of the deployment's latest status; undefined when it has none. */
   latestState(deploymentId: number): Promise<DeploymentState | undefined>;
+  /** Deletes the environment (its secrets and protection rules with it). */
+  deleteEnvironment(environment: string): Promise<EnvironmentDeletion>;
+  /** False only when GitHub says `Branch not found`; any other answer it cannot read is an error. */
+  branchExists(branch: string): Promise<boolean>;
+  /** The names of every branch of the repository, page after page. */
+  listBranches(): Promise<string[]>;
 }

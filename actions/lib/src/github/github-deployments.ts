@@ -1,10 +1,17 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '../retry.js';
-import { describeApiError, isRetryableApiError } from './api-errors.js';
+import {
+  apiMessage,
+  describeApiError,
+  environmentDeletionRefusal,
+  isRetryableApiError,
+  statusOf,
+} from './api-errors.js';
 import type {
   Deployment,
   DeploymentState,
   DeploymentsApi,
+  EnvironmentDeletion,
   NewDeployment,
   NewDeploymentStatus,
   RepositoryName,
@@ -14,6 +21,8 @@ import { DEPLOYMENT_STATES } from './deployments-api.js';
 export interface GitHubDeploymentsOptions {
   token: string;
   repository: RepositoryName;
+  /** The REST API's root; default: GITHUB_API_URL as @actions/github read it when it was loaded. */
+  apiUrl?: string;
   /** Tries per call when GitHub answers 5xx or the connection fails (1 = no retry). */
   attempts?: number;
   /** Injectable for tests. */
@@ -48,18 +57,20 @@ function isDeploymentState(value: unknown): value is DeploymentState {
  * retried on 5xx and lost connections, and its failure is described once (describeApiError).
  */
 export function createGitHubDeploymentsApi(options: GitHubDeploymentsOptions): DeploymentsApi {
-  const octokit = getOctokit(options.token);
+  const octokit = getOctokit(options.token, options.apiUrl === undefined ? {} : { baseUrl: options.apiUrl });
   const { owner, repo } = options.repository;
   const repository = `${owner}/${repo}`;
+  const attempt = <T>(request: () => Promise<T>): Promise<T> =>
+    retry(request, {
+      attempts: options.attempts ?? 3,
+      baseMs: 1000,
+      maxMs: 5000,
+      isRetryable: isRetryableApiError,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
   const call = async <T>(doing: string, request: () => Promise<T>): Promise<T> => {
     try {
-      return await retry(request, {
-        attempts: options.attempts ?? 3,
-        baseMs: 1000,
-        maxMs: 5000,
-        isRetryable: isRetryableApiError,
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-      });
+      return await attempt(request);
     } catch (error) {
       throw describeApiError(error, doing, repository);
     }
@@ -121,12 +132,63 @@ export function createGitHubDeploymentsApi(options: GitHubDeploymentsOptions): D
       return response.data.map(toDeployment);
     },
 
+    async listAllDeployments(environment: string): Promise<Deployment[]> {
+      // paginate() follows GitHub's Link headers; a retry after a failed page starts the listing over.
+      const deployments = await call(`listing every deployment to '${environment}'`, () =>
+        octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, environment, per_page: 100 }),
+      );
+      return deployments.map(toDeployment);
+    },
+
     async latestState(deploymentId: number): Promise<DeploymentState | undefined> {
       const response = await call(`reading the statuses of deployment ${deploymentId}`, () =>
         octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deploymentId, per_page: 1 }),
       );
       const state = response.data[0]?.state;
       return isDeploymentState(state) ? state : undefined;
+    },
+
+    async deleteEnvironment(environment: string): Promise<EnvironmentDeletion> {
+      try {
+        await attempt(() =>
+          octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: environment }),
+        );
+        return { result: 'deleted' };
+      } catch (error) {
+        const status = statusOf(error);
+        // No such environment. (A repository the token cannot see answers 404 too: the teardown lists the
+        // environment's deployments first, which fails loudly then.)
+        if (status === 404) return { result: 'absent' };
+        if (status === 401 || status === 403) {
+          const said = apiMessage(error);
+          return {
+            result: 'not-permitted',
+            status,
+            githubMessage: said,
+            message: environmentDeletionRefusal(environment, status, said),
+          };
+        }
+        throw describeApiError(error, `deleting the environment '${environment}'`, repository);
+      }
+    },
+
+    async branchExists(branch: string): Promise<boolean> {
+      try {
+        await attempt(() => octokit.rest.repos.getBranch({ owner, repo, branch }));
+        return true;
+      } catch (error) {
+        // Only GitHub's own word for a missing branch: a repository the token cannot see answers 404 too,
+        // and reading that as "the branch is gone" would have a sweep delete every preview.
+        if (statusOf(error) === 404 && apiMessage(error) === 'Branch not found') return false;
+        throw describeApiError(error, `reading the branch '${branch}'`, repository);
+      }
+    },
+
+    async listBranches(): Promise<string[]> {
+      const branches = await call('listing the branches', () =>
+        octokit.paginate(octokit.rest.repos.listBranches, { owner, repo, per_page: 100 }),
+      );
+      return branches.map((branch) => branch.name);
     },
   };
 }

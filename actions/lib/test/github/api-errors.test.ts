@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { describeApiError, isRetryableApiError } from '../../src/github/api-errors.js';
+import {
+  describeApiError,
+  environmentDeletionRefusal,
+  isRetryableApiError,
+} from '../../src/github/api-errors.js';
 import { parseRepositoryName } from '../../src/github/repository-name.js';
 
 /** Shaped like @octokit/request's RequestError. */
@@ -65,6 +69,23 @@ describe('describeApiError()', () => {
     expect(describeApiError(new Error('connect ECONNREFUSED 127.0.0.1:1'), 'x', 'a/b').message).toBe(
       'Cannot reach the GitHub API while x: connect ECONNREFUSED 127.0.0.1:1',
     );
+  });
+});
+
+describe('environmentDeletionRefusal()', () => {
+  it('quotes GitHub, says the job token never can, and names the tokens that can', () => {
+    const message = environmentDeletionRefusal(
+      'preview-feature-cart',
+      403,
+      'Resource not accessible by integration',
+    );
+    expect(message).toMatch(
+      /^GitHub refused to delete the environment 'preview-feature-cart' \(403 Resource not accessible by integration\): the token may not\./,
+    );
+    expect(message).toContain('The default job token (GITHUB_TOKEN) cannot delete environments');
+    expect(message).toContain('fine-grained personal access token with "Administration: write"');
+    expect(message).toContain('GitHub App installation token with administration write');
+    expect(message).toContain("classic personal access token with the 'repo' scope");
   });
 });
 
