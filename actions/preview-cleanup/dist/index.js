@@ -58865,18 +58865,15 @@ async function endPreview(target, plan, log) {
     }
     if (!plan.records)
         return { namespace: plan.namespace, cluster, environment: 'no-token' };
-    const deployments = await plan.records.deactivate(plan.namespace);
-    log(`GitHub environment ${plan.namespace}: ${deployments.marked} deployment(s) marked inactive, ` +
-        `${deployments.alreadyInactive} already inactive.`);
-    if (!plan.deleteEnvironment)
-        return { namespace: plan.namespace, cluster, deployments, environment: 'kept' };
-    const deletion = await plan.records.deleteEnvironment(plan.namespace);
+    const torn = await plan.records.tearDown(plan.namespace, plan.deleteEnvironment);
+    log(`GitHub environment ${plan.namespace}: ${torn.deployments.marked} deployment(s) marked inactive, ` +
+        `${torn.deployments.alreadyInactive} already inactive; the environment ${torn.environment === 'not-permitted' ? 'stays' : torn.environment}.`);
     return {
         namespace: plan.namespace,
         cluster,
-        deployments,
-        environment: deletion.result,
-        ...(deletion.result === 'not-permitted' && { environmentMessage: deletion.message }),
+        deployments: torn.deployments,
+        environment: torn.environment,
+        ...(torn.refusal !== undefined && { environmentMessage: torn.refusal }),
     };
 }
 
@@ -64309,13 +64306,15 @@ function parseRepositoryName(value) {
 function githubPreviewRecords(token, repositoryName) {
     const api = createGitHubDeploymentsApi({ token, repository: parseRepositoryName(repositoryName) });
     return {
-        deactivate: (environment) => markDeploymentsInactive(api, environment),
         branches: () => api.listBranches(),
-        async deleteEnvironment(environment) {
-            const deletion = await api.deleteEnvironment(environment);
-            return deletion.result === 'not-permitted'
-                ? { result: 'not-permitted', message: deletion.message }
-                : { result: deletion.result };
+        async tearDown(environment, deleteEnvironment) {
+            const report = await tearDownPreviewEnvironment(api, environment, { deleteEnvironment });
+            const deletion = report.environmentDeletion;
+            return {
+                deployments: report.deployments,
+                environment: deletion.result,
+                ...(deletion.result === 'not-permitted' && { refusal: deletion.message }),
+            };
         },
     };
 }

@@ -7,17 +7,18 @@ import { checkPreview, type PreviewRule } from './safety.js';
 
 /** GitHub's record of a preview environment (named after its namespace), as far as ending it goes. */
 export interface PreviewRecords {
-  /** Marks every deployment of the environment inactive. */
-  deactivate(environment: string): Promise<{ marked: number; alreadyInactive: number }>;
+  /** Marks every deployment of the environment inactive, then deletes it unless told to keep it. */
+  tearDown(environment: string, deleteEnvironment: boolean): Promise<RecordsTornDown>;
   /** The repository's branches, every page: what a sweep keeps previews for. */
   branches(): Promise<string[]>;
-  /** Deletes the environment; a token without the administration permission gets a refusal, not an error. */
-  deleteEnvironment(environment: string): Promise<EnvironmentDeletion>;
 }
 
-export type EnvironmentDeletion =
-  | { result: 'deleted' | 'absent' }
-  | { result: 'not-permitted'; message: string };
+export interface RecordsTornDown {
+  deployments: { marked: number; alreadyInactive: number };
+  environment: 'deleted' | 'absent' | 'kept' | 'not-permitted';
+  /** Why the environment was not deleted, when GitHub said the token may not. */
+  refusal?: string;
+}
 
 export interface EndPreviewPlan extends PreviewRule {
   namespace: string;
@@ -32,7 +33,7 @@ export interface EndPreviewReport {
   /** `deleted`, or `absent` when there was no such namespace (a second run, or never deployed). */
   cluster: 'deleted' | 'absent';
   deployments?: { marked: number; alreadyInactive: number };
-  environment: EnvironmentDeletion['result'] | 'kept' | 'no-token';
+  environment: RecordsTornDown['environment'] | 'no-token';
   /** Why the environment was not deleted, when GitHub said the token may not. */
   environmentMessage?: string;
 }
@@ -60,19 +61,16 @@ export async function endPreview(
   }
   if (!plan.records) return { namespace: plan.namespace, cluster, environment: 'no-token' };
 
-  const deployments = await plan.records.deactivate(plan.namespace);
+  const torn = await plan.records.tearDown(plan.namespace, plan.deleteEnvironment);
   log(
-    `GitHub environment ${plan.namespace}: ${deployments.marked} deployment(s) marked inactive, ` +
-      `${deployments.alreadyInactive} already inactive.`,
+    `GitHub environment ${plan.namespace}: ${torn.deployments.marked} deployment(s) marked inactive, ` +
+      `${torn.deployments.alreadyInactive} already inactive; the environment ${torn.environment === 'not-permitted' ? 'stays' : torn.environment}.`,
   );
-  if (!plan.deleteEnvironment)
-    return { namespace: plan.namespace, cluster, deployments, environment: 'kept' };
-  const deletion = await plan.records.deleteEnvironment(plan.namespace);
   return {
     namespace: plan.namespace,
     cluster,
-    deployments,
-    environment: deletion.result,
-    ...(deletion.result === 'not-permitted' && { environmentMessage: deletion.message }),
+    deployments: torn.deployments,
+    environment: torn.environment,
+    ...(torn.refusal !== undefined && { environmentMessage: torn.refusal }),
   };
 }

@@ -5,21 +5,23 @@
  */
 import {
   createGitHubDeploymentsApi,
-  markDeploymentsInactive,
   parseRepositoryName,
+  tearDownPreviewEnvironment,
 } from '../../lib/src/github/index.js';
 import type { PreviewRecords } from './end-preview.js';
 
 export function githubPreviewRecords(token: string, repositoryName: string): PreviewRecords {
   const api = createGitHubDeploymentsApi({ token, repository: parseRepositoryName(repositoryName) });
   return {
-    deactivate: (environment) => markDeploymentsInactive(api, environment),
     branches: () => api.listBranches(),
-    async deleteEnvironment(environment) {
-      const deletion = await api.deleteEnvironment(environment);
-      return deletion.result === 'not-permitted'
-        ? { result: 'not-permitted', message: deletion.message }
-        : { result: deletion.result };
+    async tearDown(environment, deleteEnvironment) {
+      const report = await tearDownPreviewEnvironment(api, environment, { deleteEnvironment });
+      const deletion = report.environmentDeletion;
+      return {
+        deployments: report.deployments,
+        environment: deletion.result,
+        ...(deletion.result === 'not-permitted' && { refusal: deletion.message }),
+      };
     },
   };
 }

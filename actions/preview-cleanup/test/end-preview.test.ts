@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Namespace } from '../../lib/src/kubectl/index.js';
-import { type EndPreviewPlan, endPreview, type PreviewRecords } from '../src/end-preview.js';
+import {
+  type EndPreviewPlan,
+  endPreview,
+  type PreviewRecords,
+  type RecordsTornDown,
+} from '../src/end-preview.js';
 import { NotAPreviewError } from '../src/safety.js';
 
 /** The cluster as far as ending a preview goes: namespaces by name, deleted on request. */
@@ -19,19 +24,19 @@ function fakeCluster(namespaces: Namespace[]) {
   };
 }
 
-function fakeRecords(deletion: Awaited<ReturnType<PreviewRecords['deleteEnvironment']>>) {
+function fakeRecords(environment: RecordsTornDown['environment'], refusal?: string) {
   const calls: string[] = [];
   const records: PreviewRecords = {
-    async deactivate(environment) {
-      calls.push(`deactivate ${environment}`);
-      return { marked: 2, alreadyInactive: 1 };
+    async tearDown(name, deleteEnvironment) {
+      calls.push(`tear down ${name}${deleteEnvironment ? '' : ' (keep environment)'}`);
+      return {
+        deployments: { marked: 2, alreadyInactive: 1 },
+        environment: deleteEnvironment ? environment : 'kept',
+        ...(refusal !== undefined && { refusal }),
+      };
     },
     async branches() {
       return [];
-    },
-    async deleteEnvironment(environment) {
-      calls.push(`delete ${environment}`);
-      return deletion;
     },
   };
   return { calls, records };
@@ -53,7 +58,7 @@ const plan = (extra: Partial<EndPreviewPlan> = {}): EndPreviewPlan => ({
 describe('endPreview', () => {
   it('deletes the namespace, then marks the deployments inactive and deletes the environment', async () => {
     const cluster = fakeCluster([preview('shop-preview-login'), preview('shop-preview-other')]);
-    const { calls, records } = fakeRecords({ result: 'deleted' });
+    const { calls, records } = fakeRecords('deleted');
     const report = await endPreview(cluster, plan({ records }), () => {});
     expect(report).toEqual({
       namespace: 'shop-preview-login',
@@ -62,12 +67,12 @@ describe('endPreview', () => {
       environment: 'deleted',
     });
     expect(cluster.deleted).toEqual(['shop-preview-login']);
-    expect(calls).toEqual(['deactivate shop-preview-login', 'delete shop-preview-login']);
+    expect(calls).toEqual(['tear down shop-preview-login']);
   });
 
   it('refuses a protected namespace before touching the cluster or GitHub, whatever its labels say', async () => {
     const cluster = fakeCluster([preview('shop-prod')]);
-    const { calls, records } = fakeRecords({ result: 'deleted' });
+    const { calls, records } = fakeRecords('deleted');
     const error = await endPreview(cluster, plan({ namespace: 'shop-prod', records }), () => {}).catch(
       (e: unknown) => e,
     );
@@ -101,7 +106,7 @@ describe('endPreview', () => {
   });
 
   it('keeps the environment and passes GitHub’s refusal on when the token may not delete it', async () => {
-    const { records } = fakeRecords({ result: 'not-permitted', message: 'the token may not' });
+    const { records } = fakeRecords('not-permitted', 'the token may not');
     const report = await endPreview(
       fakeCluster([preview('shop-preview-login')]),
       plan({ records }),
@@ -111,13 +116,13 @@ describe('endPreview', () => {
   });
 
   it('marks the deployments inactive but keeps the environment with delete-environment false', async () => {
-    const { calls, records } = fakeRecords({ result: 'deleted' });
+    const { calls, records } = fakeRecords('deleted');
     const report = await endPreview(
       fakeCluster([preview('shop-preview-login')]),
       plan({ records, deleteEnvironment: false }),
       () => {},
     );
     expect(report.environment).toBe('kept');
-    expect(calls).toEqual(['deactivate shop-preview-login']);
+    expect(calls).toEqual(['tear down shop-preview-login (keep environment)']);
   });
 });
