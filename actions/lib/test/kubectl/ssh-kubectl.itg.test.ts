@@ -12,7 +12,8 @@ import {
   localKubectl,
   sshKubectl,
 } from '../../src/kubectl/index.js';
-import { parseHostKeyPins, SshConnection } from '../../src/ssh/index.js';
+import type { SshConnection } from '../../src/ssh/index.js';
+import { openSandboxSsh } from '../ssh/sandbox-ssh.js';
 import { removeNamespace } from './namespaces.js';
 
 // kubectl on the sandbox's SSH host (real sshd, real kubectl, KUBECONFIG set in the session) against the
@@ -25,15 +26,7 @@ let admin: KubectlClient;
 beforeAll(async () => {
   const { ssh, kube } = await useSandbox(['ssh', 'kube']);
   admin = localKubectl({ kubeconfigPath: kube.kubeconfig });
-  connection = await SshConnection.open({
-    host: ssh.host,
-    port: ssh.port,
-    username: ssh.user,
-    privateKey: readFileSync(ssh.privateKeyFile, 'utf8'),
-    hostKeys: { pins: parseHostKeyPins(ssh.knownHostsLine) },
-    connectAttempts: 2,
-    retryBaseMs: 50,
-  });
+  connection = await openSandboxSsh(ssh);
 });
 
 afterAll(() => connection?.close());
