@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,9 +17,14 @@ const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const refs: ReleaseRefs = { repository: 'acme/k8s-ship', sha: SOURCE_SHA, version: 'v1.4.0' };
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
-/** The two files a release rewrites, as release.yml rewrites them. */
+/** The files a release rewrites, as release.yml rewrites them: the first two at the source commit. */
 const released = {
   'action.yml': rewriteLocalUses(read('action.yml'), refs, 'action.yml'),
+  '.github/workflows/preview-cleanup.yml': rewriteLocalUses(
+    read('.github/workflows/preview-cleanup.yml'),
+    refs,
+    'preview-cleanup.yml',
+  ),
   '.github/workflows/pipeline.yml': rewriteLocalUses(
     read('.github/workflows/pipeline.yml'),
     { ...refs, sha: ACTIONS_SHA },
@@ -49,6 +54,12 @@ describe('rewriteLocalUses() on the files a release ships', () => {
     ]);
   });
 
+  it('pins the preview cleanup’s action to this repository’s at the source commit, and nothing else', () => {
+    expect(released['.github/workflows/preview-cleanup.yml'].rewritten.map((line) => line.to.trim())).toEqual(
+      [`uses: acme/k8s-ship/actions/preview-cleanup@${SOURCE_SHA} # v1.4.0`],
+    );
+  });
+
   it('changes nothing but the `uses:` lines', () => {
     for (const [path, result] of Object.entries(released)) {
       const before = read(path).split('\n');
@@ -65,6 +76,10 @@ describe('rewriteLocalUses() on the files a release ships', () => {
       }
     }
     expect(parse(released['action.yml'].text).inputs).toEqual(parse(read('action.yml')).inputs);
+    const workflowCall = (text: string) => parse(text).on.workflow_call;
+    expect(workflowCall(released['.github/workflows/preview-cleanup.yml'].text)).toEqual(
+      workflowCall(read('.github/workflows/preview-cleanup.yml')),
+    );
   });
 
   it('leaves no local `uses:` behind, and a second rewrite changes nothing (idempotent)', () => {
@@ -77,15 +92,12 @@ describe('rewriteLocalUses() on the files a release ships', () => {
   });
 
   it('gives files that GitHub’s parser accepts and that keep every rule (pinned by SHA with a version)', async () => {
-    const files = [
-      { path: 'action.yml', kind: 'action' as const, text: released['action.yml'].text },
-      {
-        path: '.github/workflows/pipeline.yml',
-        kind: 'workflow' as const,
-        text: released['.github/workflows/pipeline.yml'].text,
-      },
-    ];
-    expect(await schemaErrors(files)).toEqual([[], []]);
+    const files = Object.entries(released).map(([path, result]) => ({
+      path,
+      kind: path === 'action.yml' ? ('action' as const) : ('workflow' as const),
+      text: result.text,
+    }));
+    expect(await schemaErrors(files)).toEqual(files.map(() => []));
     const violations = files.flatMap((file) => RULES.flatMap((rule) => rule(parseActionsFile(file))));
     expect(violations.map(formatViolation)).toEqual([]);
   });
@@ -146,13 +158,18 @@ describe('scripts/release-refs.ts (the command release.yml runs)', () => {
     );
   const args = ['--repository', 'acme/k8s-ship', '--sha', SOURCE_SHA, '--version', 'v1.4.0'];
 
-  it('rewrites the files in place and prints each pinned line', async () => {
+  it('rewrites the files in place and prints each pinned line (the first release commit’s files)', async () => {
+    const cleanup = '.github/workflows/preview-cleanup.yml';
+    mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
     writeFileSync(join(dir, 'action.yml'), read('action.yml'));
-    const result = await cli([...args, 'action.yml']);
+    writeFileSync(join(dir, cleanup), read(cleanup));
+    const result = await cli([...args, 'action.yml', cleanup]);
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(join(dir, 'action.yml'), 'utf8')).toBe(released['action.yml'].text);
-    expect(result.stdout.trim().split('\n')).toHaveLength(8);
-    expect(result.stdout).toContain(`action.yml:`);
+    expect(readFileSync(join(dir, cleanup), 'utf8')).toBe(released[cleanup].text);
+    const printed = result.stdout.trim().split('\n');
+    expect(printed.filter((line) => line.startsWith('action.yml:'))).toHaveLength(8);
+    expect(printed.filter((line) => line.startsWith(`${cleanup}:`))).toHaveLength(1);
   });
 
   it('exits 1 and leaves every file as it was when one cannot be rewritten', async () => {

@@ -27,12 +27,13 @@ describe('the YAML examples in the docs', () => {
     expect(uses.flatMap((use) => exampleProblems(use, interfaceOf(repoRoot, use.target)))).toEqual([]);
   });
 
-  it('show every action, the whole pipeline and the reusable workflow in the README', () => {
+  it('show every action, the whole pipeline and the reusable workflows in the README', () => {
     const inReadme = new Set(uses.filter((use) => use.doc === 'README.md').map((use) => use.target));
     expect([...inReadme].sort()).toEqual(
       expect.arrayContaining([
         '',
         '.github/workflows/pipeline.yml',
+        '.github/workflows/preview-cleanup.yml',
         ...ACTIONS.map((name) => `actions/${name}`),
       ]),
     );

@@ -15,10 +15,12 @@ describe('the repository’s workflows and action files', () => {
         '.github/workflows/pipeline.yml',
         '.github/workflows/deploy.yml',
         '.github/workflows/release.yml',
+        '.github/workflows/preview-cleanup.yml',
         'action.yml',
         'actions/branch-to-namespace/action.yml',
         'actions/build-push/action.yml',
         'actions/trivy-scan/action.yml',
+        'actions/preview-cleanup/action.yml',
       ]),
     );
   });

@@ -41,7 +41,8 @@ describe('deploy.yml', () => {
       uses: './.github/workflows/pipeline.yml',
       with: { environment: `\${{ needs.plan.outputs.environment }}` },
     });
-    expect(writeGrants(deploy)).toEqual(['ship: id-token']);
+    // The preview cleanup's deployments scope is the only other write (preview-cleanup.test.ts).
+    expect(writeGrants(deploy)).toEqual(['ship: id-token', 'end-preview: deployments']);
   });
 
   it('hands the pipeline only the secret it needs, by name, never `secrets: inherit`', () => {
@@ -122,13 +123,18 @@ describe('release.yml', () => {
     expect(writeGrants(release)).toEqual(['release: contents']);
   });
 
-  it('pins the root action, then the pipeline, in two commits and tags the second, never main', () => {
+  it('pins the root action and the preview cleanup, then the pipeline, in two commits and tags the second, never main', () => {
     const runs = release.jobs.release.steps.map((step: Loose) => step.run ?? '').join('\n');
-    const rewrites = [...runs.matchAll(/scripts\/release-refs\.ts .*--sha "\$(\w+)" .* (\S+)$/gm)];
+    const rewrites = [
+      ...runs.matchAll(/scripts\/release-refs\.ts .*--sha "\$(\w+)" --version "\$VERSION" (.+)$/gm),
+    ];
     expect(rewrites.map((match) => [match[1], match[2]])).toEqual([
-      ['source_sha', 'action.yml'],
+      ['source_sha', 'action.yml .github/workflows/preview-cleanup.yml'],
       ['actions_sha', '.github/workflows/pipeline.yml'],
     ]);
+    // Each commit takes exactly the files its rewrite changed.
+    const commits = [...runs.matchAll(/git commit --quiet -m ".*" -- (.+)$/gm)].map((match) => match[1]);
+    expect(commits).toEqual(rewrites.map((match) => match[2]));
     expect(runs).toContain('git tag -a "$VERSION"');
     expect(runs).toContain('git push origin "refs/tags/$VERSION"');
     expect(runs).not.toMatch(/git push[^\n]*(main|HEAD|refs\/heads)/);
