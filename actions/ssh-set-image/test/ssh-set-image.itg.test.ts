@@ -213,7 +213,9 @@ describe('ssh-set-image on the sandbox', () => {
 describe.each(OVERLAYS.filter((overlay) => overlay !== 'dev'))(
   'a first deploy from the %s overlay over SSH',
   (overlay) => {
-    const target = `ssh-set-image-itg-${overlay}`;
+    // Named as the pipeline names them: a preview's is <prefix>preview-<branch>, which the deploy user's
+    // admission policy requires of a namespace labelled as a preview.
+    const target = overlay === 'preview' ? 'ssh-set-image-itg-preview-main' : `ssh-set-image-itg-${overlay}`;
 
     beforeAll(async () => {
       await removeNamespace(kubectl, target);
