@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh Debian 12 machine, and nothing twice:
 # Debian packages that are missing, the npm dependencies when the lock file changed, the AWS emulator
-# (moto, pinned with hashes) when its pins changed, and the sandbox's Kubernetes and Trivy, built from
-# their pinned Go modules once per machine (sandbox/cluster, sandbox/trivy; cached by go.mod, go.sum and
-# our sources), with Trivy's DB made from sandbox/trivy.
+# (moto, pinned with hashes) when its pins changed, and the sandbox's Kubernetes, Trivy and Prometheus,
+# built from their pinned Go modules once per machine (sandbox/cluster, sandbox/trivy, sandbox/prometheus;
+# cached by go.mod, go.sum and our sources), with Trivy's DB made from sandbox/trivy.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +15,7 @@ apt_packages=(
   openssh-client
   containerd runc      # the sandbox cluster's container runtime (CRI), as on the nodes
   containernetworking-plugins iptables # the pod network: CNI bridge + host-local; the kubelet's chains
-  prometheus           # scrapes the service in tests; promtool checks metrics and rules
+  prometheus           # promtool checks metrics and rules; the sandbox's Prometheus is built (see below)
   ansible ansible-lint yamllint
   wrk hyperfine        # benchmarks
   debootstrap          # Debian rootfs for Ansible's converge target
@@ -51,6 +51,7 @@ bash scripts/install-node24.sh
 bash scripts/install-moto.sh
 bash scripts/fetch-sarif-schema.sh # the SARIF 2.1.0 schema the trivy-scan tests validate against
 
-# The first time on a machine this compiles Kubernetes (about 12 minutes on 2 cores) and Trivy (10 to 25
-# minutes) from source, with progress; afterwards it finds the binaries in the cache and returns at once.
+# The first time on a machine this compiles Kubernetes (about 12 minutes on 2 cores), Trivy (10 to 25
+# minutes) and Prometheus (about 4 minutes; Debian's has no Kubernetes discovery) from source, with
+# progress; afterwards it finds the binaries in the cache and returns at once.
 npx tsx sandbox/src/cli.ts build

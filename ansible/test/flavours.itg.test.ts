@@ -79,15 +79,17 @@ async function checkRbacOnCluster(manifest: string): Promise<void> {
     'Secret',
     'ValidatingAdmissionPolicy',
     'ValidatingAdmissionPolicyBinding',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
     'ClusterRole',
     'ClusterRoleBinding',
   ]);
-  // delete: namespaces only, and of those only previews (the admission policy, shown in
-  // sandbox/test/deployer-namespaces.itg.test.ts).
+  // delete: namespaces (previews only) and Deployments (canary and green variants only): each limited by
+  // its admission policy, shown in sandbox/test/deployer-namespaces.itg.test.ts and deployer-variants.itg.test.ts.
   const deleting = role!.rules!.filter((rule) =>
     rule.verbs.some((verb) => verb === 'delete' || verb === '*'),
   );
-  expect(deleting.map((rule) => rule.resources)).toEqual([['namespaces']]);
+  expect(deleting.map((rule) => rule.resources)).toEqual([['namespaces'], ['deployments']]);
 
   const dryRun = await kubectl(
     ['apply', '--server-side', '--dry-run=server', '--field-manager=k8s-ship-flavours-test', '--filename=-'],
@@ -120,7 +122,9 @@ async function checkRbacOnCluster(manifest: string): Promise<void> {
   expect(await canI('patch', 'deployments.apps')).toBe(true);
   expect(await canI('create', 'namespaces')).toBe(true);
   expect(await canI('delete', 'namespaces')).toBe(true);
-  expect(await canI('delete', 'deployments.apps')).toBe(false);
+  // RBAC grants it; the admission policy narrows it to the variants.
+  expect(await canI('delete', 'deployments.apps')).toBe(true);
+  expect(await canI('deletecollection', 'deployments.apps')).toBe(false);
   expect(await canI('get', 'secrets')).toBe(false);
   expect(await canI('create', 'clusterrolebindings.rbac.authorization.k8s.io')).toBe(false);
 }
@@ -224,8 +228,12 @@ describe('k3s_server from air-gap artefacts', () => {
     const first = await playbook(target, 'deploy-user.yml', vars);
     expect(failureMessages(first.report, 'target')).toEqual([]);
     expect(await target.exec(['cat', '/home/k8s-ship-deploy/.ssh/authorized_keys'])).toBe(
-      `restrict ${publicKey}\n`,
+      `restrict,port-forwarding,permitopen="127.0.0.1:30090" ${publicKey}\n`,
     );
+    const sshd = await target.exec(['cat', '/etc/ssh/sshd_config.d/60-k8s-ship-deploy-user.conf']);
+    expect(sshd).toContain('Match User k8s-ship-deploy\n');
+    expect(sshd).toMatch(/^ {4}AllowTcpForwarding local\n {4}PermitOpen 127\.0\.0\.1:30090$/m);
+    expect(sshd).toMatch(/^ {4}PermitListen none$/m);
     expect(await target.exec(['stat', '--format', '%a %U', '/home/k8s-ship-deploy/.kube'])).toBe(
       '700 k8s-ship-deploy\n',
     );

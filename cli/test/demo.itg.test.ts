@@ -162,8 +162,14 @@ describe('the demo on the sandbox', () => {
       result: 'succeeded',
     });
     expect(second.result.answers?.info.environment).toBe('dev');
-    expect(second.printed).toMatch(/reused docker, registry, kube, ssh/);
+    expect(second.printed).toMatch(/reused docker, registry, kube, prometheus, ssh/);
     const status = await sandboxStatus();
-    expect(status.components).toEqual({ docker: 'up', registry: 'up', kube: 'up', ssh: 'up' });
+    expect(status.components).toEqual({
+      docker: 'up',
+      registry: 'up',
+      kube: 'up',
+      prometheus: 'up',
+      ssh: 'up',
+    });
   }, 300_000);
 });

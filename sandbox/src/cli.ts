@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ensureClusterBinaries } from './cluster/binaries.js';
 import { formatEndpoints } from './endpoints.js';
+import { ensurePrometheusBinary } from './prometheus-binary.js';
 import { components, parseComponents, sandboxDown, sandboxStatus, sandboxUp } from './sandbox.js';
 import { ensureTrivy, ensureTrivyDb } from './trivy.js';
 
@@ -8,8 +9,9 @@ const usage = `usage: npm run sandbox -- up [COMPONENT…] [--json] [--kubeconfi
                                              start components (default: all) unless running; with
                                              --kubeconfig (or KUBECONFIG), use that cluster instead of
                                              building and starting Kubernetes (kind, k3d, k3s)
-       npm run sandbox -- build [kubernetes|trivy]  build Kubernetes from sandbox/cluster, Trivy and its
-                                             DB from sandbox/trivy (default: both; once; cached)
+       npm run sandbox -- build [kubernetes|trivy|prometheus]  build Kubernetes from sandbox/cluster,
+                                             Trivy and its DB from sandbox/trivy, Prometheus from
+                                             sandbox/prometheus (default: all; once; cached)
        npm run sandbox -- down                      stop everything the sandbox started
        npm run sandbox -- status [--json]           what runs, and its endpoints
 components: ${components.join(', ')}; state directory: $SANDBOX_DIR, default .state/sandbox`;
@@ -39,8 +41,10 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'build': {
-      const unknown = rest.filter((what) => what !== 'kubernetes' && what !== 'trivy');
-      if (unknown.length > 0) throw new Error(`build takes kubernetes or trivy, got '${unknown.join(' ')}'`);
+      const buildable = ['kubernetes', 'trivy', 'prometheus'];
+      const unknown = rest.filter((what) => !buildable.includes(what));
+      if (unknown.length > 0)
+        throw new Error(`build takes ${buildable.join(', ')}, got '${unknown.join(' ')}'`);
       const wanted = (what: string) => rest.length === 0 || rest.includes(what);
       const built: Record<string, unknown> = {};
       if (wanted('kubernetes')) {
@@ -53,6 +57,11 @@ async function main(argv: string[]): Promise<void> {
         const db = await ensureTrivyDb();
         built.trivy = { ...trivy, db: db.dir };
         if (!values.json) console.log(`Trivy ${trivy.version}: ${trivy.dir}; its DB: ${db.dir}`);
+      }
+      if (wanted('prometheus')) {
+        const binary = await ensurePrometheusBinary();
+        built.prometheus = binary;
+        if (!values.json) console.log(`Prometheus: ${binary}`);
       }
       if (values.json) console.log(JSON.stringify(built, null, 2));
       return;

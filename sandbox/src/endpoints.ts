@@ -17,6 +17,11 @@ export interface SandboxEndpoints {
     /** `kubectl proxy` on loopback: Services are reached through the API server's service proxy. */
     proxyUrl: string;
   };
+  prometheus?: {
+    url: string;
+    /** host:port as seen from the SSH host, where the deploy user may forward to (and nowhere else). */
+    address: string;
+  };
   ssh?: {
     host: string;
     /** The port clients use: the SSH gate's, whose connections `cutSshSessions()` can drop. */
@@ -34,7 +39,7 @@ export interface SandboxEndpoints {
 }
 
 export function endpointsOf(state: SandboxState, stateDir: string): SandboxEndpoints {
-  const { docker, registry, kube, ssh } = state;
+  const { docker, registry, kube, prometheus, ssh } = state;
   return {
     stateDir,
     ...(docker && { docker: { host: docker.host, startedBySandbox: docker.pid !== undefined } }),
@@ -53,6 +58,12 @@ export function endpointsOf(state: SandboxState, stateDir: string): SandboxEndpo
         version: kube.version,
         external: kube.external,
         proxyUrl: `http://${loopback}:${kube.proxy.port}`,
+      },
+    }),
+    ...(prometheus && {
+      prometheus: {
+        url: `http://${loopback}:${prometheus.port}`,
+        address: `${loopback}:${prometheus.port}`,
       },
     }),
     ...(ssh && {
@@ -74,7 +85,7 @@ export function endpointsOf(state: SandboxState, stateDir: string): SandboxEndpo
 /** The endpoints as lines for people: one `name: value` per line, grouped by component. */
 export function formatEndpoints(endpoints: SandboxEndpoints): string {
   const lines = [`state directory: ${endpoints.stateDir}`];
-  const { docker, registry, kube, ssh } = endpoints;
+  const { docker, registry, kube, prometheus, ssh } = endpoints;
   if (docker) {
     lines.push(
       'docker:',
@@ -98,6 +109,13 @@ export function formatEndpoints(endpoints: SandboxEndpoints): string {
       `  services through kubectl proxy: ${kube.proxyUrl}/api/v1/namespaces/NAMESPACE/services/NAME:PORT/proxy/`,
     );
   }
+  if (prometheus) {
+    lines.push(
+      'prometheus (k8s/monitoring, discovering pods through the API server):',
+      `  url: ${prometheus.url}`,
+      `  from the SSH host (forward to): ${prometheus.address}`,
+    );
+  }
   if (ssh) {
     lines.push(
       'ssh (control-plane node):',
@@ -111,6 +129,6 @@ export function formatEndpoints(endpoints: SandboxEndpoints): string {
       `  KUBECONFIG there: ${ssh.kubeconfig}`,
     );
   }
-  if (!docker && !registry && !kube && !ssh) lines.push('nothing is running');
+  if (!docker && !registry && !kube && !prometheus && !ssh) lines.push('nothing is running');
   return `${lines.join('\n')}\n`;
 }

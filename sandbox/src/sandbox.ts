@@ -3,6 +3,7 @@ import { endpointsOf, type SandboxEndpoints } from './endpoints.js';
 import { withFileLock } from './file-lock.js';
 import { kubeIsHealthy, startKube, stopKube } from './kube-process.js';
 import { sandboxDir, sandboxPath } from './paths.js';
+import { prometheusIsHealthy, reservePrometheusPort, startPrometheus, stopPrometheus } from './prometheus.js';
 import { registryIsHealthy, startRegistry, stopRegistry } from './registry.js';
 import { cutSshConnections } from './ssh-gate-control.js';
 import { sshHostIsHealthy, startSshHost, stopSshHost } from './ssh-host.js';
@@ -33,11 +34,14 @@ export interface DownOptions {
   components?: readonly Component[];
 }
 
-// The cluster's kubelet pulls from the registry, with credentials its provider reads from it.
+// The cluster's kubelet pulls from the registry, with credentials its provider reads from it; Prometheus
+// discovers its targets through the cluster's API server. The SSH host only needs Prometheus's port, which
+// is reserved without starting it, so that SSH-only tests do not bring up a cluster.
 const dependencies: Record<Component, Component[]> = {
   docker: [],
   registry: [],
   kube: ['registry'],
+  prometheus: ['kube'],
   ssh: [],
 };
 
@@ -74,8 +78,19 @@ async function isHealthy(state: SandboxState, component: Component): Promise<boo
       return state.registry !== undefined && registryIsHealthy(state.registry);
     case 'kube':
       return state.kube !== undefined && kubeIsHealthy(state.kube);
+    case 'prometheus':
+      return (
+        state.prometheus !== undefined &&
+        state.prometheus.apiServer === state.kube?.url &&
+        prometheusIsHealthy(state.prometheus)
+      );
     case 'ssh':
-      return state.ssh !== undefined && sshHostIsHealthy(state.ssh);
+      // sshd that permits forwards to another port than Prometheus now has must be started again.
+      return (
+        state.ssh !== undefined &&
+        (state.prometheus === undefined || state.prometheus.port === state.ssh.prometheusPort) &&
+        sshHostIsHealthy(state.ssh)
+      );
   }
 }
 
@@ -102,11 +117,15 @@ async function start(
         ...(options.log !== undefined && { log: options.log }),
       });
       return;
+    case 'prometheus':
+      state.prometheus = await startPrometheus(previous.prometheus, state.kube!, startedBy, options.log);
+      return;
     case 'ssh':
       // The node's kubectl is the cluster's own release when the sandbox built it.
       state.ssh = await startSshHost(
         previous.ssh,
         startedBy,
+        state.prometheus?.port ?? (await reservePrometheusPort()),
         state.kube?.external === false ? state.kube.binaries.kubectlDir : undefined,
       );
       return;
@@ -117,6 +136,7 @@ async function stop(state: SandboxState, component: Component): Promise<void> {
   if (component === 'docker' && state.docker) await stopDockerEngine(state.docker);
   if (component === 'registry' && state.registry) await stopRegistry(state.registry);
   if (component === 'kube' && state.kube) await stopKube(state.kube);
+  if (component === 'prometheus' && state.prometheus) await stopPrometheus(state.prometheus);
   if (component === 'ssh' && state.ssh) await stopSshHost(state.ssh);
   delete state[component];
 }

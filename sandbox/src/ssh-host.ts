@@ -31,8 +31,10 @@ function directoryOnPath(program: string): string {
   throw new Error(`${program} is not on PATH (${process.env.PATH}): the SSH host needs it for its sessions`);
 }
 
-interface SshdConfigInput {
+export interface SshdConfigInput {
   port: number;
+  /** The one port on 127.0.0.1 the deploy user may forward to: Prometheus's, for the deploy analysis. */
+  prometheusPort: number;
   hostKey: string;
   pidFile: string;
   authorizedKeysFile: string;
@@ -41,7 +43,7 @@ interface SshdConfigInput {
   kubectlDir: string;
 }
 
-function sshdConfig(input: SshdConfigInput): string {
+export function sshdConfig(input: SshdConfigInput): string {
   return `${[
     `Port ${input.port}`,
     `ListenAddress ${loopback}`,
@@ -60,7 +62,13 @@ function sshdConfig(input: SshdConfigInput): string {
     'UsePAM no',
     'X11Forwarding no',
     'AllowAgentForwarding no',
-    'AllowTcpForwarding no',
+    // Local forwards (ssh -L, ssh2 forwardOut) to Prometheus only, as ansible/roles/deploy_user allows on a
+    // node: the deploy actions query it through the SSH connection. No remote forwards or sockets.
+    'AllowTcpForwarding local',
+    `PermitOpen ${loopback}:${input.prometheusPort}`,
+    'PermitListen none',
+    'AllowStreamLocalForwarding no',
+    'GatewayPorts no',
     'PermitTunnel no',
     'PermitUserEnvironment no',
     'PrintMotd no',
@@ -69,6 +77,14 @@ function sshdConfig(input: SshdConfigInput): string {
     `SetEnv KUBECONFIG=${plainPath(input.kubeconfig)} PATH=${plainPath(input.kubectlDir)}:/usr/local/bin:/usr/bin:/bin`,
     'Subsystem sftp internal-sftp',
   ].join('\n')}\n`;
+}
+
+/**
+ * The deploy key's options: `restrict` (no pty, no agent or X11 forwarding), then local forwarding given
+ * back for Prometheus's address alone; sshd's PermitOpen says the same, so either one alone still holds.
+ */
+export function deployKeyOptions(prometheusPort: number): string {
+  return `restrict,port-forwarding,permitopen="${loopback}:${prometheusPort}"`;
 }
 
 /** One authorized-keys file per state directory, so that two sandboxes on one machine never share keys. */
@@ -92,6 +108,7 @@ export async function sshHostIsHealthy(record: SshRecord): Promise<boolean> {
 export async function startSshHost(
   previous: SshRecord | undefined,
   startedBy: Starter,
+  prometheusPort: number,
   kubectlDir: string = directoryOnPath('kubectl'),
 ): Promise<SshRecord> {
   const dir = sandboxSubdir('ssh');
@@ -103,9 +120,9 @@ export async function startSshHost(
   const privateKeyFile = join(dir, 'deploy_key');
   const deployPublicKey = await ensureEd25519Key(privateKeyFile, 'k8s-ship-sandbox-deploy');
 
-  // `restrict`: the deploy key runs commands, nothing else (no pty, no forwarding).
+  // The deploy key runs commands and forwards to Prometheus, nothing else.
   const authorizedKeysFile = join(account.home, '.ssh', authorizedKeysName());
-  writePrivateFile(authorizedKeysFile, `restrict ${deployPublicKey}\n`, account);
+  writePrivateFile(authorizedKeysFile, `${deployKeyOptions(prometheusPort)} ${deployPublicKey}\n`, account);
 
   // The deploy user reads its kubeconfig through the state directory, so that folder must be traversable.
   const kubeconfig = kubeconfigPath();
@@ -119,6 +136,7 @@ export async function startSshHost(
     sshdConfigFile,
     sshdConfig({
       port: sshdPort,
+      prometheusPort,
       hostKey,
       pidFile: join(dir, 'sshd.pid'),
       authorizedKeysFile,
@@ -185,6 +203,7 @@ export async function startSshHost(
     knownHostsLine: line,
     hostKeyFingerprint: await sha256Fingerprint(`${hostKey}.pub`),
     kubeconfig,
+    prometheusPort,
     startedBy,
   };
 }

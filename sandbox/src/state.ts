@@ -4,7 +4,7 @@ import type { KubectlProxyRecord } from './kubectl-proxy.js';
 import { sandboxPath } from './paths.js';
 import { writePrivateFile } from './private-files.js';
 
-export const components = ['docker', 'registry', 'kube', 'ssh'] as const;
+export const components = ['docker', 'registry', 'kube', 'prometheus', 'ssh'] as const;
 export type Component = (typeof components)[number];
 
 /**
@@ -50,6 +50,15 @@ export interface ExternalKubeRecord {
   startedBy: Starter;
 }
 
+export interface PrometheusRecord {
+  pid: number;
+  port: number;
+  configFile: string;
+  /** The API server its service discovery watches: a cluster restarted elsewhere needs a new config. */
+  apiServer: string;
+  startedBy: Starter;
+}
+
 export interface SshRecord {
   sshdPid: number;
   sshdPort: number;
@@ -64,6 +73,8 @@ export interface SshRecord {
   knownHostsLine: string;
   hostKeyFingerprint: string;
   kubeconfig: string;
+  /** The one port on 127.0.0.1 that sshd lets the deploy user forward to: Prometheus's. */
+  prometheusPort: number;
   startedBy: Starter;
 }
 
@@ -71,6 +82,7 @@ export interface SandboxState {
   docker?: DockerRecord;
   registry?: RegistryRecord;
   kube?: KubeRecord;
+  prometheus?: PrometheusRecord;
   ssh?: SshRecord;
 }
 

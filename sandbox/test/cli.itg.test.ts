@@ -72,7 +72,13 @@ describe('npm run sandbox', () => {
 
   it('status tells what runs, for people and as JSON', async () => {
     const status = await sandboxJson<{ components: Record<string, string> }>(['status']);
-    expect(status.components).toEqual({ docker: 'down', registry: 'up', kube: 'down', ssh: 'up' });
+    expect(status.components).toEqual({
+      docker: 'down',
+      registry: 'up',
+      kube: 'down',
+      prometheus: 'down',
+      ssh: 'up',
+    });
     const { stdout } = await sandbox(['status']);
     expect(stdout).toContain('registry: up');
     expect(stdout).toMatch(/known_hosts line: \[127\.0\.0\.1\]:\d+ ssh-ed25519 /);
@@ -103,7 +109,13 @@ describe('npm run sandbox', () => {
     }
     expect(existsSync(ssh!.authorizedKeysFile)).toBe(false);
     const status = await sandboxJson<{ components: Record<string, string> }>(['status']);
-    expect(status.components).toEqual({ docker: 'down', registry: 'down', kube: 'down', ssh: 'down' });
+    expect(status.components).toEqual({
+      docker: 'down',
+      registry: 'down',
+      kube: 'down',
+      prometheus: 'down',
+      ssh: 'down',
+    });
     await sandbox(['down']); // and a second down is harmless
   });
 
@@ -111,7 +123,7 @@ describe('npm run sandbox', () => {
     for (const [args, message] of [
       [
         ['up', 'database'],
-        "unknown sandbox component 'database': expected one of docker, registry, kube, ssh",
+        "unknown sandbox component 'database': expected one of docker, registry, kube, prometheus, ssh",
       ],
       [['restart'], "unknown command 'restart': expected up, down, status or build"],
     ] as const) {

@@ -39,7 +39,7 @@ describe('parseComponents', () => {
 
   it('names an unknown component and the ones expected', () => {
     expect(() => parseComponents(['registry', 'etcd'])).toThrow(
-      "unknown sandbox component 'etcd': expected one of docker, registry, kube, ssh",
+      "unknown sandbox component 'etcd': expected one of docker, registry, kube, prometheus, ssh",
     );
   });
 });

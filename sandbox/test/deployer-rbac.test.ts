@@ -25,12 +25,16 @@ type Json = any;
 const { manifest, serviceAccount, namespace } = renderDeployerRbac();
 const objects: Json[] = parseAllDocuments(manifest).map((document) => document.toJS());
 const ofKind = (kind: string): Json => objects.find((object) => object.kind === kind);
+const policyNamed = (suffix: string): Json =>
+  objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name.endsWith(suffix));
 
 describe('the deployer’s RBAC and admission policy, rendered', () => {
-  it('holds the ServiceAccount, its token, the policy that limits its deletes, then its role and binding', () => {
+  it('holds the ServiceAccount, its token, the policies that limit its deletes, then its role and binding', () => {
     expect(objects.map((object) => object.kind)).toEqual([
       'ServiceAccount',
       'Secret',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
       'ValidatingAdmissionPolicy',
       'ValidatingAdmissionPolicyBinding',
       'ClusterRole',
@@ -42,17 +46,20 @@ describe('the deployer’s RBAC and admission policy, rendered', () => {
     new ClusterRoleBinding(ofKind('ClusterRoleBinding')).validate();
   });
 
-  it('lets the role delete namespaces and nothing else', () => {
+  it('lets the role delete namespaces and Deployments (each limited by a policy) and nothing else', () => {
     const rules: Rule[] = ofKind('ClusterRole').rules;
     const deleting = rules.filter((rule) => rule.verbs.some((verb) => verb === 'delete' || verb === '*'));
-    expect(deleting).toEqual([expect.objectContaining({ apiGroups: [''], resources: ['namespaces'] })]);
+    expect(deleting).toEqual([
+      expect.objectContaining({ apiGroups: [''], resources: ['namespaces'] }),
+      expect.objectContaining({ apiGroups: ['apps'], resources: ['deployments'] }),
+    ]);
     expect(rules.flatMap((rule) => rule.verbs)).not.toContain('deletecollection');
   });
 
   it('applies the policy to the requests of the ServiceAccount the role is bound to, and only to them', () => {
     const [subject] = ofKind('ClusterRoleBinding').subjects;
     expect(subject).toEqual({ kind: 'ServiceAccount', name: serviceAccount, namespace });
-    const policy = ofKind('ValidatingAdmissionPolicy');
+    const policy = policyNamed('-deletes-previews-only');
     expect(policy.spec.matchConditions).toEqual([
       {
         name: 'deployer',
@@ -71,15 +78,38 @@ describe('the deployer’s RBAC and admission policy, rendered', () => {
     expect(policy.spec.failurePolicy).toBe('Fail');
   });
 
-  it('binds the policy to deny, with no narrower match than the policy’s own', () => {
-    const policy = ofKind('ValidatingAdmissionPolicy');
-    const binding = ofKind('ValidatingAdmissionPolicyBinding');
-    expect(binding.spec).toEqual({ policyName: policy.metadata.name, validationActions: ['Deny'] });
+  it('binds each policy to deny, with no narrower match than the policy’s own', () => {
+    const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+    const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
+    expect(bindings.map((binding) => binding.spec)).toEqual(
+      policies.map((policy) => ({ policyName: policy.metadata.name, validationActions: ['Deny'] })),
+    );
+  });
+
+  it('limits Deployment deletes to the canary and green variants, for the same ServiceAccount', () => {
+    const policy = policyNamed('-deletes-variants-only');
+    new ValidatingAdmissionPolicy(policy).validate();
+    expect(policy.spec.matchConditions).toEqual(policyNamed('-deletes-previews-only').spec.matchConditions);
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([
+      {
+        apiGroups: ['apps'],
+        apiVersions: ['v1'],
+        resources: ['deployments'],
+        operations: ['CREATE', 'UPDATE', 'DELETE'],
+        scope: 'Namespaced',
+      },
+    ]);
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(policy.spec.validations.map((v: { reason: string }) => v.reason)).toEqual([
+      'Forbidden',
+      'Forbidden',
+      'Forbidden',
+    ]);
   });
 
   it('refuses as Forbidden, as RBAC does, saying in each refusal what the rule is', () => {
     const validations: { message: string; reason: string }[] =
-      ofKind('ValidatingAdmissionPolicy').spec.validations;
+      policyNamed('-deletes-previews-only').spec.validations;
     expect(validations.map((validation) => validation.reason)).toEqual([
       'Forbidden',
       'Forbidden',

@@ -10,6 +10,7 @@ import { serviceProxyUrl } from '../src/kubectl-proxy.js';
 import { repoRoot } from '../src/paths.js';
 import { useSandbox } from '../src/testing.js';
 import { type ClusterClient, clusterClient, eventually } from './cluster-client.js';
+import { serviceDeployment } from './service-deployment.js';
 import { startSteadyLoad } from './steady-load.js';
 
 /**
@@ -29,64 +30,6 @@ let registryUrl: string;
 /** The Dockerfile's build stage, which the legacy builder keeps as untagged images. */
 const bundleStages = new Set<string>();
 let basicAuth: string;
-
-function deployment(image: string): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'metrics-api', namespace },
-    spec: {
-      replicas: 2,
-      progressDeadlineSeconds: 120,
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'metrics-api' } },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-      template: {
-        metadata: { labels: { 'app.kubernetes.io/name': 'metrics-api' } },
-        spec: {
-          // As k8s/base, scaled down for a test: preStop 2 s + the service's drain 5 s + margin.
-          terminationGracePeriodSeconds: 10,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 65532,
-            runAsGroup: 65532,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [
-            {
-              name: 'metrics-api',
-              image,
-              // Every pod pulls from the registry, with the node's credentials, as on the cluster.
-              imagePullPolicy: 'Always',
-              ports: [{ name: 'http', containerPort: 8000, protocol: 'TCP' }],
-              env: [
-                { name: 'SHUTDOWN_GRACE_SECONDS', value: '5' },
-                { name: 'LATENCY_TARGETS', value: '' },
-              ],
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              readinessProbe: {
-                httpGet: { path: '/ready', port: 'http' },
-                periodSeconds: 1,
-                failureThreshold: 2,
-                timeoutSeconds: 2,
-              },
-              livenessProbe: {
-                httpGet: { path: '/health', port: 'http' },
-                periodSeconds: 10,
-                failureThreshold: 3,
-                timeoutSeconds: 2,
-              },
-              lifecycle: { preStop: { sleep: { seconds: 2 } } },
-            },
-          ],
-        },
-      },
-    },
-  });
-}
 
 /** Builds service/Dockerfile on the local bases; the release label makes each build its own digest. */
 async function buildAndPush(registryAddress: string, release: string): Promise<string> {
@@ -192,7 +135,7 @@ beforeAll(async () => {
       ports: [{ name: 'http', port: 80, targetPort: 'http' }],
     },
   });
-  await kube.kubectl(['apply', '-f', '-'], deployment(images.a));
+  await kube.kubectl(['apply', '-f', '-'], serviceDeployment(namespace, images.a, 2));
   await kube.kubectl([...ns, 'rollout', 'status', 'deployment/metrics-api', '--timeout=100s']);
 }, 600_000);
 

@@ -52739,7 +52739,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2316);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2247);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -52748,7 +52748,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2316:
+/***/ 2247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57366,6 +57366,21 @@ class SshConnection {
         }
     }
     /**
+     * A TCP connection from the host to `host:port` (as the host sees it), carried inside this SSH
+     * connection: what `ssh -L` forwards. The server's sshd decides which destinations it permits.
+     */
+    async openChannel(host, port, signal) {
+        const live = await this.connected(signal);
+        return new Promise((resolve, reject) => {
+            live.client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+                if (error)
+                    reject(new Error(`${this.target} refused a forwarded connection to ${host}:${port}: ${error.message}`));
+                else
+                    resolve(channel);
+            });
+        });
+    }
+    /**
      * Ends the connection (and the jump host's) and cuts a connection attempt in progress; further exec
      * calls fail. Resolves once the sockets are closed: at most CLOSE_GRACE_MS later, when the server does not
      * answer the goodbye (a stalled link), they are destroyed.
@@ -58061,8 +58076,47 @@ function forgetSecretConnectionInputs(env = process.env) {
         delete env[`INPUT_${name.toUpperCase()}`];
 }
 
+;// CONCATENATED MODULE: ./actions/lib/src/ssh/port-forward.ts
+
+
+/**
+ * `ssh -L` in process: a loopback port on the runner whose connections each become a channel to
+ * `host:port` as the node sees it. Only this machine can connect, and only while the step runs.
+ */
+async function forwardLocalPort(ssh, host, port) {
+    const sockets = new Set();
+    const server = createServer((socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        ssh.openChannel(host, port).then((channel) => {
+            socket.pipe(channel).pipe(socket);
+            channel.once('error', () => socket.destroy());
+            socket.once('error', () => channel.destroy());
+            socket.once('close', () => channel.destroy());
+            channel.once('close', () => socket.destroy());
+        }, (error) => {
+            debug(`port forward to ${host}:${port}: ${error.message}`);
+            socket.destroy();
+        });
+    });
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port: localPort } = server.address();
+    return {
+        address: `127.0.0.1:${localPort}`,
+        close: () => new Promise((resolve) => {
+            for (const socket of sockets)
+                socket.destroy();
+            server.close(() => resolve());
+        }),
+    };
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/src/ssh/index.ts
 // One SSH connection per action run: pinned host keys, optional jump host, reconnects. See ../../README.md.
+
 
 
 
@@ -58209,18 +58263,42 @@ function deleteNamespaceArgs(name, timeoutSeconds) {
         throw new Error(`deleteNamespaceArgs: invalid timeout ${timeoutSeconds}`);
     return ['delete', 'namespace', name, '--ignore-not-found', '--wait=true', `--timeout=${timeoutSeconds}s`];
 }
-/** `kubectl patch deployment NAME --type=json --patch=…`. */
-function jsonPatchArgs(namespace, deployment, patch) {
+/** `kubectl patch KIND NAME --type=json --patch=…` for the kinds a deploy changes. */
+function jsonPatchArgs(namespace, kind, name, patch) {
     label('namespace', namespace);
-    subdomain('deployment name', deployment);
+    subdomain(`${kind} name`, name);
+    return ['patch', kind, name, '--namespace', namespace, '--type=json', `--patch=${JSON.stringify(patch)}`];
+}
+/** `kubectl get service NAME` (add `-o json`). */
+function serviceArgs(namespace, name) {
+    label('namespace', namespace);
+    label('service name', name);
+    return ['get', 'service', name, '--namespace', namespace];
+}
+/** `kubectl get replicasets,pods --selector …`: a rollout's parts in one read (add `-o json`). */
+function rolloutPartsArgs(namespace, selector) {
+    label('namespace', namespace);
+    return ['get', 'replicasets,pods', '--namespace', namespace, '--selector', selector];
+}
+/**
+ * `kubectl delete deployment NAME`, returning once its pods are gone (they drain as in any scale-down)
+ * or `timeoutSeconds` passed; one already gone is not an error.
+ */
+function deleteDeploymentArgs(namespace, name, timeoutSeconds) {
+    label('namespace', namespace);
+    subdomain('deployment name', name);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+        throw new Error(`deleteDeploymentArgs: invalid timeout ${timeoutSeconds}`);
     return [
-        'patch',
+        'delete',
         'deployment',
-        deployment,
+        name,
         '--namespace',
         namespace,
-        '--type=json',
-        `--patch=${JSON.stringify(patch)}`,
+        '--ignore-not-found',
+        '--cascade=foreground',
+        '--wait=true',
+        `--timeout=${timeoutSeconds}s`,
     ];
 }
 /** A label selector in kubectl's string form (`app=x,tier in (a,b)`). */
@@ -58498,25 +58576,17 @@ class KubectlTarget {
     }
     async snapshot(namespace, name) {
         const key = `${namespace}/${name}`;
-        const podsArgs = (selector) => [
-            'get',
-            'replicasets,pods',
-            '--namespace',
-            namespace,
-            '--selector',
-            selector,
-        ];
         const known = this.selectors.get(key);
         // The selector of an apps/v1 Deployment is immutable: after the first poll both reads run at once.
         const [deployment, list] = known
             ? await Promise.all([
                 this.json(deploymentArgs(namespace, name)),
-                this.json(podsArgs(known)),
+                this.json(rolloutPartsArgs(namespace, known)),
             ])
             : await this.json(deploymentArgs(namespace, name)).then(async (d) => {
                 const selector = selectorArgument(d);
                 this.selectors.set(key, selector);
-                return [d, await this.json(podsArgs(selector))];
+                return [d, await this.json(rolloutPartsArgs(namespace, selector))];
             });
         const items = list.items;
         return {
@@ -58540,7 +58610,24 @@ class KubectlTarget {
         return stdout.split('\n').filter((line) => line.trim() !== '');
     }
     async patchDeployment(namespace, deployment, patch) {
-        await this.run(jsonPatchArgs(namespace, deployment, patch), { readOnly: false });
+        await this.run(jsonPatchArgs(namespace, 'deployment', deployment, patch), { readOnly: false });
+    }
+    async deleteDeployment(namespace, name, timeoutSeconds) {
+        const stdout = await this.run(deleteDeploymentArgs(namespace, name, timeoutSeconds), { readOnly: false });
+        return stdout.trim() === '' ? 'absent' : 'deleted';
+    }
+    async service(namespace, name) {
+        try {
+            return await this.json(serviceArgs(namespace, name));
+        }
+        catch (error) {
+            if (error instanceof ClusterError && error.notFound)
+                return undefined;
+            throw error;
+        }
+    }
+    async patchService(namespace, name, patch) {
+        await this.run(jsonPatchArgs(namespace, 'service', name, patch), { readOnly: false });
     }
     async namespace(name) {
         try {
@@ -58798,17 +58885,17 @@ async function openKubectl(connection, deps = defaultSshAccessDeps(), signal) {
     if (!connection.ssh)
         return { kubectl: localKubectl(location), close: async () => { } };
     const ssh = await openSshAccess(connection.ssh, deps, signal);
-    return { kubectl: sshKubectl(ssh, location), close: async () => ssh.close() };
+    return { kubectl: sshKubectl(ssh, location), ssh, close: async () => ssh.close() };
 }
 /** The deploy target: the cluster the connection reaches, with the operations the actions need. */
 async function openTarget(connection, options = {}) {
-    const { kubectl, close } = await openKubectl(connection, options.deps, options.signal);
+    const { kubectl, ssh, close } = await openKubectl(connection, options.deps, options.signal);
     const target = new KubectlTarget(kubectl, {
         ...(options.requestTimeoutSeconds !== undefined && {
             requestTimeoutSeconds: options.requestTimeoutSeconds,
         }),
     });
-    return { target, close };
+    return { target, ...(ssh && { ssh }), close };
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/src/target/index.ts

@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Clock } from '../../lib/src/clock.js';
 import {
   ClusterError,
   type KubeEvent,
@@ -7,18 +6,10 @@ import {
   TEMPLATE_HASH_LABEL,
 } from '../../lib/src/kubectl/index.js';
 import type { JsonPatch, RolloutSnapshot } from '../../lib/src/target/index.js';
+import { FakeClock } from '../../lib/test/fakes/clock.js';
 import type { RolloutCluster } from '../src/cluster.js';
 
-/** A clock for unit tests: sleeping moves time forward at once. */
-export class FakeClock implements Clock {
-  constructor(public time = 0) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.time += ms;
-  }
-}
+export { FakeClock };
 
 /** What one poll answers: a snapshot, or an error to throw. */
 export type Answer = RolloutSnapshot | Error;

@@ -19,6 +19,7 @@ import {
   isDns1123Subdomain,
 } from '../../lib/src/kubectl/index.js';
 import { getTargetConnectionInputs, type TargetConnection } from '../../lib/src/target/index.js';
+import { getProgressiveInputs, type ProgressiveInputs } from './progressive/inputs.js';
 
 export interface SetImageInputs {
   namespace: string;
@@ -33,6 +34,8 @@ export interface SetImageInputs {
   revisionTimeoutMs: number;
   /** The control-plane node over SSH, and kubectl and its kubeconfig there. */
   target: TargetConnection;
+  /** A canary or blue/green deploy; absent for a rolling update (the default). */
+  progressive?: ProgressiveInputs;
 }
 
 /** Tabs, newlines, escapes: anything below space, and DEL. */
@@ -115,6 +118,10 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): SetImageInputs 
       return overlayDir === undefined ? {} : { overlayDir };
     })(),
     ...(changeCause !== undefined && { changeCause }),
+    ...(() => {
+      const progressive = getProgressiveInputs(deployment);
+      return progressive === undefined ? {} : { progressive };
+    })(),
     revisionTimeoutMs: getDurationInput('revision-timeout', 60_000, { minMs: 1000, maxMs: 600_000 }),
     target: getTargetConnectionInputs({ action: 'ssh-set-image', ssh: 'required' }),
   };

@@ -2,6 +2,7 @@ import { isPinnedByDigest } from '../../lib/src/docker/image-ref.js';
 import {
   code,
   group,
+  info,
   readRunContext,
   runAction,
   setOutputs,
@@ -9,26 +10,77 @@ import {
   warning,
   writeJobSummary,
 } from '../../lib/src/index.js';
-import {
-  defaultSshAccessDeps,
-  forgetSecretConnectionInputs,
-  type SshAccessDeps,
-} from '../../lib/src/ssh/index.js';
+import { deploymentImages } from '../../lib/src/kubectl/index.js';
+import { type ChannelOpener, defaultSshAccessDeps, type SshAccessDeps } from '../../lib/src/ssh/index.js';
 import { type DeployTarget, openTarget } from '../../lib/src/target/index.js';
 import { renderBootstrapManifests } from './bootstrap.js';
 import { changeCause } from './change-cause.js';
 import { type DeployResult, deployImage } from './deploy.js';
 import { getInputs, type SetImageInputs } from './inputs.js';
+import { deployProgressively } from './progressive/deploy-progressive.js';
+import { analysisOutput, summaryParts } from './progressive/report.js';
 
 export type SetImageDeps = SshAccessDeps;
 
-async function deploy(inputs: SetImageInputs, target: DeployTarget): Promise<DeployResult> {
+interface DeployOutcome {
+  result: DeployResult;
+  /** The progressive deploy's summary and outputs, when one ran. */
+  summary?: string[];
+  outputs?: Record<string, string>;
+  /** Why a progressive deploy was aborted: the step fails with it once everything is reported. */
+  aborted?: string;
+}
+
+/**
+ * Canary and blue/green need a stable version that differs: a first deploy, or one that changes nothing,
+ * goes the rolling way.
+ */
+async function needsProgressive(inputs: SetImageInputs, target: DeployTarget): Promise<boolean> {
+  if (!inputs.progressive) return false;
+  const current = await target.deployment(inputs.namespace, inputs.deployment);
+  if (!current) {
+    info(
+      `${inputs.progressive.strategy}: a first deploy has no stable version to compare with; creating it as a rolling deploy`,
+    );
+    return false;
+  }
+  const running = deploymentImages(current);
+  return Object.entries(inputs.images).some(([container, image]) => running[container] !== image);
+}
+
+async function deploy(
+  inputs: SetImageInputs,
+  target: DeployTarget,
+  ssh: ChannelOpener | undefined,
+): Promise<DeployOutcome> {
+  const cause = inputs.changeCause ?? changeCause(inputs.image, readRunContext());
+  if (inputs.progressive && (await needsProgressive(inputs, target))) {
+    const { result, deploy } = await deployProgressively(target, ssh, {
+      namespace: inputs.namespace,
+      deployment: inputs.deployment,
+      images: inputs.images,
+      changeCause: cause,
+      settings: inputs.progressive,
+    });
+    return {
+      result: deploy,
+      summary: summaryParts(result, inputs.progressive.analysis),
+      outputs: { outcome: result.outcome, analysis: analysisOutput(result) },
+      ...(result.outcome === 'aborted' && {
+        aborted: `${result.strategy} aborted: ${result.reasons.join('; ')}. The stable version serves all traffic.`,
+      }),
+    };
+  }
+  return { result: await rolling(inputs, target, cause), outputs: { outcome: 'rolled', analysis: '[]' } };
+}
+
+function rolling(inputs: SetImageInputs, target: DeployTarget, cause: string): Promise<DeployResult> {
   const { overlayDir } = inputs;
   return deployImage(target, {
     namespace: inputs.namespace,
     deployment: inputs.deployment,
     images: inputs.images,
-    changeCause: inputs.changeCause ?? changeCause(inputs.image, readRunContext()),
+    changeCause: cause,
     revisionTimeoutMs: inputs.revisionTimeoutMs,
     ...(overlayDir !== undefined && {
       bootstrap: () =>
@@ -45,7 +97,6 @@ async function deploy(inputs: SetImageInputs, target: DeployTarget): Promise<Dep
 export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<void> {
   await runAction('ssh-set-image', async () => {
     const inputs = getInputs();
-    forgetSecretConnectionInputs();
     if (!isPinnedByDigest(inputs.image)) {
       warning(
         `The image ${inputs.image} is not pinned by digest: a tag can be moved under a running Deployment.`,
@@ -53,10 +104,13 @@ export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<
     }
     const cluster = await group('Connect', () => openTarget(inputs.target, { deps }));
     try {
-      const result = await group(`Set the image of ${inputs.namespace}/${inputs.deployment}`, () =>
-        deploy(inputs, cluster.target),
+      const strategy = inputs.progressive?.strategy ?? 'rolling';
+      const outcome = await group(`Deploy to ${inputs.namespace}/${inputs.deployment} (${strategy})`, () =>
+        deploy(inputs, cluster.target, cluster.ssh),
       );
+      const { result } = outcome;
       setOutputs({
+        ...outcome.outputs,
         'previous-image': result.previousImage,
         'previous-revision': result.previousRevision,
         revision: result.revision,
@@ -76,7 +130,9 @@ export async function run(deps: SetImageDeps = defaultSshAccessDeps()): Promise<
             ],
           ],
         ),
+        ...(outcome.summary ?? []),
       ]);
+      if (outcome.aborted) throw new Error(outcome.aborted);
     } finally {
       await cluster.close();
     }

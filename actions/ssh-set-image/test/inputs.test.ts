@@ -82,6 +82,35 @@ describe('ssh-set-image input checks, before any connection', () => {
     expect(accepted).toBe(0);
   });
 
+  it.each([
+    ['strategy', 'big-bang', "Invalid input 'strategy'"],
+    ['canary-steps', '50,10', "Invalid input 'canary-steps'"],
+    ['canary-steps', '10,100', "Invalid input 'canary-steps'"],
+    ['max-error-ratio', '5%', "Invalid input 'max-error-ratio'"],
+    ['max-p99', 'fast', "Invalid input 'max-p99'"],
+    ['min-requests', '0', "Invalid input 'min-requests'"],
+    ['step-duration', '1s', "Invalid input 'step-duration'"],
+    ['prometheus-address', `prometheus:9090;${injection}`, "Invalid input 'prometheus-address'"],
+    ['prometheus-url', 'file:///etc/passwd', "Invalid input 'prometheus-url'"],
+    ['analysis-filter', 'route="/"}) or vector(0', "Invalid input 'analysis-filter'"],
+    ['requests-metric', 'up{job="x"}', "Invalid input 'requests-metric'"],
+    ['status-label', 'status-code', "Invalid input 'status-label'"],
+    ['service', 'Api', "Invalid input 'service'"],
+  ])('a canary deploy rejects %s = %j', async (name, value, expected) => {
+    const address = name === 'prometheus-url' ? '' : '127.0.0.1:9090';
+    const canary = { strategy: 'canary', 'prometheus-address': address };
+    const message = await failureOf({ ...canary, [name]: value });
+    expect(message).toContain(expected);
+    expect(accepted).toBe(0);
+  });
+
+  it('a canary deploy needs exactly one way to Prometheus', async () => {
+    expect(await failureOf({ strategy: 'canary' })).toContain('set prometheus-url');
+    const both = { 'prometheus-url': 'http://127.0.0.1:9090', 'prometheus-address': '127.0.0.1:9090' };
+    expect(await failureOf({ strategy: 'blue-green', ...both })).toContain('not both');
+    expect(accepted).toBe(0);
+  });
+
   it('requires a pinned host key unless trust on first use is asked for', async () => {
     const message = await failureOf({ 'host-key': '' });
     expect(message).toContain("Input 'host-key' is required");

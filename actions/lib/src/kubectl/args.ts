@@ -95,18 +95,50 @@ export function deleteNamespaceArgs(name: string, timeoutSeconds: number): strin
   return ['delete', 'namespace', name, '--ignore-not-found', '--wait=true', `--timeout=${timeoutSeconds}s`];
 }
 
-/** `kubectl patch deployment NAME --type=json --patch=…`. */
-export function jsonPatchArgs(namespace: string, deployment: string, patch: unknown): string[] {
+/** `kubectl patch KIND NAME --type=json --patch=…` for the kinds a deploy changes. */
+export function jsonPatchArgs(
+  namespace: string,
+  kind: 'deployment' | 'service',
+  name: string,
+  patch: unknown,
+): string[] {
   label('namespace', namespace);
-  subdomain('deployment name', deployment);
+  subdomain(`${kind} name`, name);
+  return ['patch', kind, name, '--namespace', namespace, '--type=json', `--patch=${JSON.stringify(patch)}`];
+}
+
+/** `kubectl get service NAME` (add `-o json`). */
+export function serviceArgs(namespace: string, name: string): string[] {
+  label('namespace', namespace);
+  label('service name', name);
+  return ['get', 'service', name, '--namespace', namespace];
+}
+
+/** `kubectl get replicasets,pods --selector …`: a rollout's parts in one read (add `-o json`). */
+export function rolloutPartsArgs(namespace: string, selector: string): string[] {
+  label('namespace', namespace);
+  return ['get', 'replicasets,pods', '--namespace', namespace, '--selector', selector];
+}
+
+/**
+ * `kubectl delete deployment NAME`, returning once its pods are gone (they drain as in any scale-down)
+ * or `timeoutSeconds` passed; one already gone is not an error.
+ */
+export function deleteDeploymentArgs(namespace: string, name: string, timeoutSeconds: number): string[] {
+  label('namespace', namespace);
+  subdomain('deployment name', name);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+    throw new Error(`deleteDeploymentArgs: invalid timeout ${timeoutSeconds}`);
   return [
-    'patch',
+    'delete',
     'deployment',
-    deployment,
+    name,
     '--namespace',
     namespace,
-    '--type=json',
-    `--patch=${JSON.stringify(patch)}`,
+    '--ignore-not-found',
+    '--cascade=foreground',
+    '--wait=true',
+    `--timeout=${timeoutSeconds}s`,
   ];
 }
 

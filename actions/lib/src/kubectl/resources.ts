@@ -69,6 +69,12 @@ export interface Deployment {
   };
 }
 
+export interface Service {
+  metadata: ObjectMeta;
+  /** Equality only: a Service selects pods by labels that all match. */
+  spec: { selector?: Record<string, string> };
+}
+
 export interface ReplicaSet {
   metadata: ObjectMeta;
   spec: { replicas?: number; selector: LabelSelector; template: PodTemplateSpec };

@@ -143,6 +143,23 @@ export class SshConnection implements RemoteShell {
   }
 
   /**
+   * A TCP connection from the host to `host:port` (as the host sees it), carried inside this SSH
+   * connection: what `ssh -L` forwards. The server's sshd decides which destinations it permits.
+   */
+  async openChannel(host: string, port: number, signal?: AbortSignal): Promise<Duplex> {
+    const live = await this.connected(signal);
+    return new Promise((resolve, reject) => {
+      live.client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+        if (error)
+          reject(
+            new Error(`${this.target} refused a forwarded connection to ${host}:${port}: ${error.message}`),
+          );
+        else resolve(channel);
+      });
+    });
+  }
+
+  /**
    * Ends the connection (and the jump host's) and cuts a connection attempt in progress; further exec
    * calls fail. Resolves once the sockets are closed: at most CLOSE_GRACE_MS later, when the server does not
    * answer the goodbye (a stalled link), they are destroyed.

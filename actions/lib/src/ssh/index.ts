@@ -50,5 +50,6 @@ export {
   knownHostsName,
   parseHostNames,
 } from './known-hosts-names.js';
+export { type ChannelOpener, forwardLocalPort, type LocalForward } from './port-forward.js';
 export type { RemoteShell } from './remote-shell.js';
 export { DEFAULT_RUNNER_IP_URL, resolveRunnerAddress } from './runner-address.js';

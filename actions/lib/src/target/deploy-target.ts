@@ -5,6 +5,7 @@ import type {
   Namespace,
   Pod,
   ReplicaSet,
+  Service,
 } from '../kubectl/resources.js';
 
 /** What one poll of a rollout reads: the Deployment, and the ReplicaSets and pods its selector matches. */
@@ -37,6 +38,15 @@ export interface DeployTarget {
   apply(manifests: string): Promise<string[]>;
   /** A JSON patch: all operations apply, or none (a failed `test` refuses the whole patch). */
   patchDeployment(namespace: string, deployment: string, patch: JsonPatch): Promise<void>;
+  /**
+   * Deletes the Deployment and resolves once its pods are gone; `absent` when there was none. Fails
+   * (transient) after `timeoutSeconds`.
+   */
+  deleteDeployment(namespace: string, name: string, timeoutSeconds: number): Promise<'deleted' | 'absent'>;
+  /** The Service, or undefined when it (or its namespace) does not exist. */
+  service(namespace: string, name: string): Promise<Service | undefined>;
+  /** A JSON patch of a Service (its selector: where traffic goes), all or nothing. */
+  patchService(namespace: string, name: string, patch: JsonPatch): Promise<void>;
   /** The namespace, or undefined when there is none of that name. */
   namespace(name: string): Promise<Namespace | undefined>;
   /** The namespaces whose labels match, e.g. every preview. */

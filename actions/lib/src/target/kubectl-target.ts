@@ -3,6 +3,7 @@ import type { CommandResult } from '../command.js';
 import {
   annotateArgs,
   containerLogsArgs,
+  deleteDeploymentArgs,
   deleteNamespaceArgs,
   deploymentArgs,
   eventsArgs,
@@ -10,8 +11,10 @@ import {
   jsonPatchArgs,
   namespaceArgs,
   namespacesArgs,
+  rolloutPartsArgs,
   selectedArgs,
   selectorString,
+  serviceArgs,
   setImageArgs,
 } from '../kubectl/args.js';
 import { ClusterError, kubectlFailureKind } from '../kubectl/cluster-error.js';
@@ -26,6 +29,7 @@ import {
   ownedReplicaSets,
   type Pod,
   type ReplicaSet,
+  type Service,
 } from '../kubectl/resources.js';
 import type { DeployTarget, JsonPatch, RolloutSnapshot } from './deploy-target.js';
 
@@ -133,25 +137,17 @@ export class KubectlTarget implements DeployTarget {
 
   async snapshot(namespace: string, name: string): Promise<RolloutSnapshot> {
     const key = `${namespace}/${name}`;
-    const podsArgs = (selector: string) => [
-      'get',
-      'replicasets,pods',
-      '--namespace',
-      namespace,
-      '--selector',
-      selector,
-    ];
     const known = this.selectors.get(key);
     // The selector of an apps/v1 Deployment is immutable: after the first poll both reads run at once.
     const [deployment, list] = known
       ? await Promise.all([
           this.json<Deployment>(deploymentArgs(namespace, name)),
-          this.json<List<ReplicaSet | Pod>>(podsArgs(known)),
+          this.json<List<ReplicaSet | Pod>>(rolloutPartsArgs(namespace, known)),
         ])
       : await this.json<Deployment>(deploymentArgs(namespace, name)).then(async (d) => {
           const selector = selectorArgument(d);
           this.selectors.set(key, selector);
-          return [d, await this.json<List<ReplicaSet | Pod>>(podsArgs(selector))] as const;
+          return [d, await this.json<List<ReplicaSet | Pod>>(rolloutPartsArgs(namespace, selector))] as const;
         });
     const items = list.items as ((ReplicaSet | Pod) & { kind?: string })[];
     return {
@@ -181,7 +177,29 @@ export class KubectlTarget implements DeployTarget {
   }
 
   async patchDeployment(namespace: string, deployment: string, patch: JsonPatch): Promise<void> {
-    await this.run(jsonPatchArgs(namespace, deployment, patch), { readOnly: false });
+    await this.run(jsonPatchArgs(namespace, 'deployment', deployment, patch), { readOnly: false });
+  }
+
+  async deleteDeployment(
+    namespace: string,
+    name: string,
+    timeoutSeconds: number,
+  ): Promise<'deleted' | 'absent'> {
+    const stdout = await this.run(deleteDeploymentArgs(namespace, name, timeoutSeconds), { readOnly: false });
+    return stdout.trim() === '' ? 'absent' : 'deleted';
+  }
+
+  async service(namespace: string, name: string): Promise<Service | undefined> {
+    try {
+      return await this.json<Service>(serviceArgs(namespace, name));
+    } catch (error) {
+      if (error instanceof ClusterError && error.notFound) return undefined;
+      throw error;
+    }
+  }
+
+  async patchService(namespace: string, name: string, patch: JsonPatch): Promise<void> {
+    await this.run(jsonPatchArgs(namespace, 'service', name, patch), { readOnly: false });
   }
 
   async namespace(name: string): Promise<Namespace | undefined> {

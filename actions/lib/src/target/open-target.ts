@@ -1,6 +1,7 @@
 import { localKubectl, sshKubectl } from '../kubectl/kubectl-client.js';
 import { defaultSshAccessDeps, openSshAccess, type SshAccessDeps } from '../ssh/access.js';
 import type { SshConnectionSettings } from '../ssh/connection-inputs.js';
+import type { ChannelOpener } from '../ssh/port-forward.js';
 import { type KubectlRun, KubectlTarget, type KubectlTargetOptions } from './kubectl-target.js';
 
 /** Where kubectl runs and which cluster it talks to: the connection block the deploy actions share. */
@@ -15,11 +16,14 @@ export interface TargetConnection {
 
 export interface OpenKubectl {
   kubectl: KubectlRun;
+  /** The SSH connection kubectl runs over, for forwarded ports (Prometheus); absent for a local kubectl. */
+  ssh?: ChannelOpener;
   close(): Promise<void>;
 }
 
 export interface OpenTarget {
   target: KubectlTarget;
+  ssh?: ChannelOpener;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export async function openKubectl(
   };
   if (!connection.ssh) return { kubectl: localKubectl(location), close: async () => {} };
   const ssh = await openSshAccess(connection.ssh, deps, signal);
-  return { kubectl: sshKubectl(ssh, location), close: async () => ssh.close() };
+  return { kubectl: sshKubectl(ssh, location), ssh, close: async () => ssh.close() };
 }
 
 /** The deploy target: the cluster the connection reaches, with the operations the actions need. */
@@ -53,11 +57,11 @@ export async function openTarget(
   connection: TargetConnection,
   options: OpenTargetOptions = {},
 ): Promise<OpenTarget> {
-  const { kubectl, close } = await openKubectl(connection, options.deps, options.signal);
+  const { kubectl, ssh, close } = await openKubectl(connection, options.deps, options.signal);
   const target = new KubectlTarget(kubectl, {
     ...(options.requestTimeoutSeconds !== undefined && {
       requestTimeoutSeconds: options.requestTimeoutSeconds,
     }),
   });
-  return { target, close };
+  return { target, ...(ssh && { ssh }), close };
 }

@@ -15,7 +15,7 @@ import {
 } from '../../src/ssh/index.js';
 import { startStallRelay } from './stall-relay.js';
 
-// A bastion in front of the sandbox's real sshd. The sandbox's sshd forbids forwarding (as a node should),
+// A bastion in front of the sandbox's real sshd. The sandbox's sshd forwards to Prometheus only (as a node does),
 // so the bastion is an SSH server of this test (ssh2's server): its own host key, public-key login for one
 // key, and direct-tcpip to exactly the node's address. The node's key is still pinned end to end.
 let scratch: string;
