@@ -73,7 +73,19 @@ describe('pipeline.yml: where the job deploys', () => {
       TARGET_SSH_HOST: DEV_VARS.CONTROL_PLANE_HOST,
       TARGET_SSH_USER: DEV_VARS.DEPLOY_SSH_USER,
       TARGET_SSH_HOST_KEY: DEV_VARS.CONTROL_PLANE_HOST_KEY,
+      TARGET_STRATEGY: 'rolling',
+      TARGET_PROMETHEUS_ADDRESS: '',
     });
+  });
+
+  it('deploys rolling unless the caller or the environment asks for canary or blue-green', () => {
+    const canaryVars = { ...DEV_VARS, DEPLOY_STRATEGY: 'canary', PROMETHEUS_ADDRESS: '127.0.0.1:30090' };
+    expect(settings({}, canaryVars)).toMatchObject({
+      TARGET_STRATEGY: 'canary',
+      TARGET_PROMETHEUS_ADDRESS: '127.0.0.1:30090',
+    });
+    expect(settings({ strategy: 'blue-green' }, canaryVars).TARGET_STRATEGY).toBe('blue-green');
+    expect(settings({}, DEV_VARS).TARGET_STRATEGY).toBe('rolling');
   });
 
   it('lets a caller’s input override the environment’s variable, one setting at a time', () => {
