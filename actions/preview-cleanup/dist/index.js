@@ -58085,15 +58085,16 @@ function forgetSecretConnectionInputs(env = process.env) {
  */
 async function forwardLocalPort(ssh, host, port) {
     const sockets = new Set();
-    const server = createServer((socket) => {
+    // Half-open: a client that ends its side still gets the rest of the answer, as with `ssh -L`.
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
         ssh.openChannel(host, port).then((channel) => {
+            // Each side's end is passed on by the pipes (what was sent still arrives); an error cuts both.
             socket.pipe(channel).pipe(socket);
             channel.once('error', () => socket.destroy());
             socket.once('error', () => channel.destroy());
             socket.once('close', () => channel.destroy());
-            channel.once('close', () => socket.destroy());
         }, (error) => {
             debug(`port forward to ${host}:${port}: ${error.message}`);
             socket.destroy();

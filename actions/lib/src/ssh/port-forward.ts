@@ -23,16 +23,17 @@ export async function forwardLocalPort(
   port: number,
 ): Promise<LocalForward> {
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  // Half-open: a client that ends its side still gets the rest of the answer, as with `ssh -L`.
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     ssh.openChannel(host, port).then(
       (channel) => {
+        // Each side's end is passed on by the pipes (what was sent still arrives); an error cuts both.
         socket.pipe(channel).pipe(socket);
         channel.once('error', () => socket.destroy());
         socket.once('error', () => channel.destroy());
         socket.once('close', () => channel.destroy());
-        channel.once('close', () => socket.destroy());
       },
       (error: Error) => {
         debug(`port forward to ${host}:${port}: ${error.message}`);

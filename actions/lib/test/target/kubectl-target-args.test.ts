@@ -57,4 +57,62 @@ describe('the deploy target on kubectl', () => {
   it('eventsArgs selects the events of one object', () => {
     expect(eventsArgs('dev', 'Pod', 'api-1')).toContain('involvedObject.kind=Pod,involvedObject.name=api-1');
   });
+
+  it('runs what a canary or blue/green needs: the Service, its selector patched, a variant deleted', async () => {
+    const kubectl = new FakeKubectl(({ args }) => {
+      if (args[0] === 'get')
+        return { stdout: JSON.stringify({ metadata: { name: 'api' }, spec: { selector: { app: 'api' } } }) };
+      if (args[0] === 'delete')
+        return { stdout: args[2] === 'api-green' ? '' : 'deployment.apps "api-canary" deleted\n' };
+      return {};
+    });
+    const target = new KubectlTarget(kubectl);
+    expect((await target.service('shop', 'api'))?.spec.selector).toEqual({ app: 'api' });
+    await target.patchService('shop', 'api', [
+      { op: 'add', path: '/spec/selector/pod-template-hash', value: 'abc' },
+    ]);
+    expect(await target.deleteDeployment('shop', 'api-canary', 60)).toBe('deleted');
+    expect(await target.deleteDeployment('shop', 'api-green', 60)).toBe('absent');
+    expect(kubectl.calls.map((call) => call.args)).toEqual([
+      ['get', 'service', 'api', '--namespace', 'shop', '-o', 'json'],
+      [
+        'patch',
+        'service',
+        'api',
+        '--namespace',
+        'shop',
+        '--type=json',
+        '--patch=[{"op":"add","path":"/spec/selector/pod-template-hash","value":"abc"}]',
+      ],
+      [
+        'delete',
+        'deployment',
+        'api-canary',
+        '--namespace',
+        'shop',
+        '--ignore-not-found',
+        '--cascade=foreground',
+        '--wait=true',
+        '--timeout=60s',
+      ],
+      [
+        'delete',
+        'deployment',
+        'api-green',
+        '--namespace',
+        'shop',
+        '--ignore-not-found',
+        '--cascade=foreground',
+        '--wait=true',
+        '--timeout=60s',
+      ],
+    ]);
+    await expect(target.service('shop', 'Api')).rejects.toThrow(/Invalid service name/);
+    await expect(target.deleteDeployment('shop', '--all', 60)).rejects.toThrow(/Invalid deployment name/);
+  });
+
+  it('service() returns undefined for NotFound', async () => {
+    const missing = new KubectlTarget(new FakeKubectl(() => notFound('services "api"')));
+    expect(await missing.service('dev', 'api')).toBeUndefined();
+  });
 });
