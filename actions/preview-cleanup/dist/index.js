@@ -58767,7 +58767,7 @@ function remoteCommandLine(argv) {
 
 
 
-/** Kubectl on any ArgvTransport: adds the global flags, checks exit codes, splits streams into lines. */
+/** Kubectl on any ArgvTransport: adds the global flags, checks exit codes. */
 class KubectlClient {
     transport;
     kubectlPath;
@@ -58800,64 +58800,10 @@ class KubectlClient {
         }
         return { exitCode, stdout, stderr };
     }
-    async json(args, options = {}) {
-        const { stdout } = await this.run([...args, '-o', 'json'], options);
-        try {
-            return JSON.parse(stdout);
-        }
-        catch {
-            throw new Error(`kubectl ${args.slice(0, 2).join(' ')} (${this.target}) printed no JSON: ${stdout.slice(0, 200)}`);
-        }
-    }
-    async stream(args, onLine, options = {}) {
-        const stdoutLines = new LineSplitter(onLine);
-        const stderrLines = new LineSplitter((line) => options.onStderrLine?.(line));
-        const result = await this.transport.exec(this.argv(args), {
-            signal: options.signal,
-            safeToRerun: options.readOnly === true,
-            onStdout: (chunk) => stdoutLines.push(chunk),
-            onStderr: (chunk) => stderrLines.push(chunk),
-            onRerun: (attempt, cause) => {
-                // A half line from the dropped connection must not be glued to the first line of the new one.
-                stdoutLines.reset();
-                stderrLines.reset();
-                options.onRestart?.(attempt, cause);
-            },
-        });
-        stdoutLines.flush();
-        stderrLines.flush();
-        this.checkFound(result);
-        return { exitCode: result.exitCode, stderr: result.stderr, aborted: result.aborted };
-    }
     checkFound(result) {
         if (result.exitCode === EXIT_COMMAND_NOT_FOUND && /not found|No such file/i.test(result.stderr)) {
             throw new KubectlNotFoundError(this.transport.target, this.kubectlPath);
         }
-    }
-}
-/** Turns chunks into whole lines; the last line without a newline comes out on flush. */
-class LineSplitter {
-    onLine;
-    buffer = '';
-    constructor(onLine) {
-        this.onLine = onLine;
-    }
-    push(chunk) {
-        this.buffer += chunk;
-        let newline = this.buffer.indexOf('\n');
-        while (newline >= 0) {
-            this.onLine(this.buffer.slice(0, newline).replace(/\r$/, ''));
-            this.buffer = this.buffer.slice(newline + 1);
-            newline = this.buffer.indexOf('\n');
-        }
-    }
-    flush() {
-        if (this.buffer)
-            this.onLine(this.buffer);
-        this.buffer = '';
-    }
-    reset() {
-        this.buffer = '';
     }
 }
 /** kubectl on the control-plane node, over an SSH connection (see `openSshConnection`). */

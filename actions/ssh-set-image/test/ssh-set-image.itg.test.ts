@@ -22,6 +22,7 @@ import {
   deploymentImages,
   deploymentRevision,
   type KubectlClient,
+  type KubectlRunOptions,
   localKubectl,
 } from '../../lib/src/kubectl/index.js';
 import { createEc2Client } from '../../lib/src/ssh/ec2-sdk.js';
@@ -85,10 +86,15 @@ function failure(step: StepRun): string {
   return step.errors.join('\n');
 }
 
+/** `kubectl <args> -o json` as the cluster admin, parsed. */
+async function readJson<T>(args: readonly string[], options: KubectlRunOptions = {}): Promise<T> {
+  return JSON.parse((await kubectl.run([...args, '-o', 'json'], options)).stdout) as T;
+}
+
 /** The pods the ReplicaSet controller created in `target`: none, within 30 s, fails the test. */
 async function waitForPods(target: string): Promise<{ spec: { containers: { image: string }[] } }[]> {
   for (let i = 0; i < 60; i++) {
-    const pods = await kubectl.json<{ items: { spec: { containers: { image: string }[] } }[] }>([
+    const pods = await readJson<{ items: { spec: { containers: { image: string }[] } }[] }>([
       'get',
       'pods',
       '--namespace',
@@ -245,7 +251,7 @@ describe.each(OVERLAYS.filter((overlay) => overlay !== 'dev'))(
         const object = document.toJS() as { kind: string; metadata: { name: string } };
         return `${object.kind}/${object.metadata.name}`;
       });
-      const served = await kubectl.json<{ items: { kind: string; metadata: { name: string } }[] }>(
+      const served = await readJson<{ items: { kind: string; metadata: { name: string } }[] }>(
         ['get', '--filename', '-'],
         { stdin: manifests },
       );

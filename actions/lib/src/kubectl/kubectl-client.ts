@@ -3,14 +3,7 @@ import type { CommandResult } from '../command.js';
 import { LocalTransport } from '../process/local-transport.js';
 import { type ArgvTransport, EXIT_COMMAND_NOT_FOUND } from '../process/transport.js';
 import type { RemoteShell } from '../ssh/remote-shell.js';
-import {
-  type Kubectl,
-  KubectlError,
-  KubectlNotFoundError,
-  type KubectlRunOptions,
-  type KubectlStreamEnd,
-  type KubectlStreamOptions,
-} from './kubectl.js';
+import { type Kubectl, KubectlError, KubectlNotFoundError, type KubectlRunOptions } from './kubectl.js';
 import { RemoteShellTransport } from './remote-shell-transport.js';
 
 export interface KubectlLocation {
@@ -20,7 +13,7 @@ export interface KubectlLocation {
   kubeconfigPath?: string;
 }
 
-/** Kubectl on any ArgvTransport: adds the global flags, checks exit codes, splits streams into lines. */
+/** Kubectl on any ArgvTransport: adds the global flags, checks exit codes. */
 export class KubectlClient implements Kubectl {
   private readonly kubectlPath: string;
   private readonly globalArgs: readonly string[];
@@ -62,75 +55,10 @@ export class KubectlClient implements Kubectl {
     return { exitCode, stdout, stderr };
   }
 
-  async json<T>(
-    args: readonly string[],
-    options: Omit<KubectlRunOptions, 'ignoreExitCode'> = {},
-  ): Promise<T> {
-    const { stdout } = await this.run([...args, '-o', 'json'], options);
-    try {
-      return JSON.parse(stdout) as T;
-    } catch {
-      throw new Error(
-        `kubectl ${args.slice(0, 2).join(' ')} (${this.target}) printed no JSON: ${stdout.slice(0, 200)}`,
-      );
-    }
-  }
-
-  async stream(
-    args: readonly string[],
-    onLine: (line: string) => void,
-    options: KubectlStreamOptions = {},
-  ): Promise<KubectlStreamEnd> {
-    const stdoutLines = new LineSplitter(onLine);
-    const stderrLines = new LineSplitter((line) => options.onStderrLine?.(line));
-    const result = await this.transport.exec(this.argv(args), {
-      signal: options.signal,
-      safeToRerun: options.readOnly === true,
-      onStdout: (chunk) => stdoutLines.push(chunk),
-      onStderr: (chunk) => stderrLines.push(chunk),
-      onRerun: (attempt, cause) => {
-        // A half line from the dropped connection must not be glued to the first line of the new one.
-        stdoutLines.reset();
-        stderrLines.reset();
-        options.onRestart?.(attempt, cause);
-      },
-    });
-    stdoutLines.flush();
-    stderrLines.flush();
-    this.checkFound(result);
-    return { exitCode: result.exitCode, stderr: result.stderr, aborted: result.aborted };
-  }
-
   private checkFound(result: CommandResult): void {
     if (result.exitCode === EXIT_COMMAND_NOT_FOUND && /not found|No such file/i.test(result.stderr)) {
       throw new KubectlNotFoundError(this.transport.target, this.kubectlPath);
     }
-  }
-}
-
-/** Turns chunks into whole lines; the last line without a newline comes out on flush. */
-class LineSplitter {
-  private buffer = '';
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(chunk: string): void {
-    this.buffer += chunk;
-    let newline = this.buffer.indexOf('\n');
-    while (newline >= 0) {
-      this.onLine(this.buffer.slice(0, newline).replace(/\r$/, ''));
-      this.buffer = this.buffer.slice(newline + 1);
-      newline = this.buffer.indexOf('\n');
-    }
-  }
-
-  flush(): void {
-    if (this.buffer) this.onLine(this.buffer);
-    this.buffer = '';
-  }
-
-  reset(): void {
-    this.buffer = '';
   }
 }
 

@@ -19,23 +19,6 @@ export interface KubectlRunOptions {
   signal?: AbortSignal;
 }
 
-export interface KubectlStreamOptions {
-  /** Ends the stream at once, reconnects included: the end then has `aborted: true` (no error). */
-  signal?: AbortSignal;
-  /** A watch only reads: on a dropped connection it restarts on a fresh one (lines may then repeat). */
-  readOnly?: boolean;
-  /** Told when the stream restarted after a dropped connection. */
-  onRestart?: (attempt: number, cause: unknown) => void;
-  onStderrLine?: (line: string) => void;
-}
-
-export interface KubectlStreamEnd {
-  exitCode: number;
-  stderr: string;
-  /** True when the caller's signal ended the stream. */
-  aborted: boolean;
-}
-
 /**
  * kubectl against one cluster, wherever kubectl runs: on the control-plane node over SSH
  * (`SshKubectl`) or here (`LocalKubectl`). `args` are kubectl's arguments after the global flags the
@@ -46,14 +29,6 @@ export interface Kubectl {
   readonly target: string;
   /** Rejects with KubectlError (non-zero exit), KubectlNotFoundError, or AbortedError (`signal` fired). */
   run(args: readonly string[], options?: KubectlRunOptions): Promise<CommandResult>;
-  /** Runs `args` with `-o json` added and parses stdout. */
-  json<T>(args: readonly string[], options?: Omit<KubectlRunOptions, 'ignoreExitCode'>): Promise<T>;
-  /** Runs a long command (`get -w`, `logs -f`) and hands each stdout line to `onLine` as it arrives. */
-  stream(
-    args: readonly string[],
-    onLine: (line: string) => void,
-    options?: KubectlStreamOptions,
-  ): Promise<KubectlStreamEnd>;
 }
 
 /** kubectl exited non-zero; its kind (not found, forbidden, …) read from what it printed. */

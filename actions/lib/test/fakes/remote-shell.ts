@@ -6,14 +6,9 @@ export interface RecordedRemoteCommand {
   options: ExecOptions;
 }
 
-type Responder = (
-  command: RecordedRemoteCommand,
-) => (Partial<ExecResult> & { chunks?: string[] }) | Promise<Partial<ExecResult> & { chunks?: string[] }>;
+type Responder = (command: RecordedRemoteCommand) => Partial<ExecResult> | Promise<Partial<ExecResult>>;
 
-/**
- * A RemoteShell for unit tests: records each command line and answers from a responder. `chunks` are fed
- * to onStdout one by one, as a slow network would deliver them.
- */
+/** A RemoteShell for unit tests: records each command line and answers from a responder. */
 export class FakeRemoteShell implements RemoteShell {
   readonly target = 'deploy@fake-host:22';
   readonly calls: RecordedRemoteCommand[] = [];
@@ -23,12 +18,9 @@ export class FakeRemoteShell implements RemoteShell {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const call = { command, options };
     this.calls.push(call);
-    const { chunks, ...answer } = await this.respond(call);
-    let stdout = answer.stdout ?? '';
-    if (chunks) {
-      for (const chunk of chunks) options.onStdout?.(chunk);
-      stdout = chunks.join('');
-    } else if (stdout) options.onStdout?.(stdout);
+    const answer = await this.respond(call);
+    const stdout = answer.stdout ?? '';
+    if (stdout) options.onStdout?.(stdout);
     return { exitCode: 0, stderr: '', aborted: false, ...answer, stdout };
   }
 }

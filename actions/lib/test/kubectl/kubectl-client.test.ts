@@ -76,43 +76,4 @@ describe('KubectlClient over a remote shell', () => {
     expect((error as Error).message).toContain("'/opt/kubectl'");
     expect((error as Error).message).toContain('deploy@fake-host:22');
   });
-
-  it('json() adds -o json and parses stdout', async () => {
-    const shell = new FakeRemoteShell(() => ({ stdout: '{"metadata":{"name":"a"}}' }));
-    const parsed = await sshKubectl(shell).json<{ metadata: { name: string } }>(['get', 'ns', 'a']);
-    expect(parsed.metadata.name).toBe('a');
-    expect(shell.calls[0]?.command).toBe('set -eu; exec kubectl get ns a -o json');
-  });
-
-  it('json() names the command when stdout is not JSON', async () => {
-    const shell = new FakeRemoteShell(() => ({ stdout: 'garbage' }));
-    await expect(sshKubectl(shell).json(['get', 'ns'])).rejects.toThrow(/get ns .*printed no JSON: garbage/);
-  });
-
-  it('stream() hands over whole lines even when chunks split them', async () => {
-    const shell = new FakeRemoteShell(() => ({ chunks: ['one\ntw', 'o\n', 'thr', 'ee'], exitCode: 0 }));
-    const lines: string[] = [];
-    const end = await sshKubectl(shell).stream(['get', 'pods', '-w'], (line) => lines.push(line), {
-      readOnly: true,
-    });
-    expect(lines).toEqual(['one', 'two', 'three']);
-    expect(end).toEqual({ exitCode: 0, stderr: '', aborted: false });
-    expect(shell.calls[0]?.options.safeToRerun).toBe(true);
-  });
-
-  it('stream() drops a half line when the connection restarts the command', async () => {
-    const shell = new FakeRemoteShell(({ options }) => {
-      options.onStdout?.('first\nhal');
-      options.onRerun?.(1, new Error('connection lost'));
-      return { chunks: ['first\nsecond\n'] };
-    });
-    const lines: string[] = [];
-    const restarts: number[] = [];
-    await sshKubectl(shell).stream(['get', 'pods', '-w'], (line) => lines.push(line), {
-      readOnly: true,
-      onRestart: (attempt) => restarts.push(attempt),
-    });
-    expect(lines).toEqual(['first', 'first', 'second']);
-    expect(restarts).toEqual([1]);
-  });
 });

@@ -14,22 +14,6 @@ describe('KubectlClient on this machine', () => {
     expect(result).toEqual({ exitCode: 0, stdout: 'as is; $(x)', stderr: '' });
   });
 
-  it('streams lines as they come and stops the program on abort', async () => {
-    const controller = new AbortController();
-    const lines: string[] = [];
-    const script = "let i = 0; setInterval(() => console.log('line ' + i++), 20);";
-    const end = await node.stream(
-      ['-e', script],
-      (line) => {
-        lines.push(line);
-        if (lines.length === 3) controller.abort();
-      },
-      { signal: controller.signal },
-    );
-    expect(end.aborted).toBe(true);
-    expect(lines.slice(0, 3)).toEqual(['line 0', 'line 1', 'line 2']);
-  });
-
   it('rejects a run at its deadline, at once, even when the program ignores SIGTERM', async () => {
     const stubborn = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);";
     const started = Date.now();
@@ -47,11 +31,6 @@ describe('KubectlClient on this machine', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(node.run(['-e', ''], { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
-  });
-
-  it('reports the exit code of a stream that ends by itself', async () => {
-    const end = await node.stream(['-e', 'console.log("a"); console.error("b"); process.exit(4)'], () => {});
-    expect(end).toEqual({ exitCode: 4, stderr: 'b\n', aborted: false });
   });
 
   it('says kubectl is missing when the path does not exist', async () => {
