@@ -14,7 +14,7 @@ import {
   templateHashOf,
 } from '../../../lib/src/kubectl/index.js';
 import type { JsonPatch } from '../../../lib/src/target/index.js';
-import { observeStep } from './observe-step.js';
+import { observeVariant } from './observe-step.js';
 import type { ProgressiveDeploy, ProgressiveResult, StepReport } from './plan.js';
 import { promoteStable, requireComplete, retireVariants, scaleToZero } from './stable.js';
 import { variantManifest, variantName, waitForComplete } from './variant.js';
@@ -90,15 +90,7 @@ export async function runBlueGreen(
     await target.patchService(namespace, serviceName, point(greenHash, 'replace'));
     switched = true;
     info(`Switched ${namespace}/${serviceName} to ${green} (pod-template-hash ${greenHash})`);
-    const outcome = await observeStep({
-      prometheus: deploy.prometheus,
-      pods: { namespace, deployment: green },
-      settings: deploy.analysis,
-      clock,
-      stepMs: deploy.stepMs,
-      intervalMs: deploy.intervalMs,
-      label: 'green',
-    });
+    const outcome = await observeVariant(deploy, green, 'green');
     steps.push({ label: 'green', weight: 1, ...outcome });
     if (outcome.verdict.outcome !== 'pass') return await backToBlue(outcome.verdict.reasons);
 

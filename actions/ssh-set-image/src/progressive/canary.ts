@@ -6,7 +6,7 @@
 import { info } from '../../../lib/src/index.js';
 import { ClusterError } from '../../../lib/src/kubectl/cluster-error.js';
 import type { Deployment } from '../../../lib/src/kubectl/index.js';
-import { observeStep } from './observe-step.js';
+import { observeVariant } from './observe-step.js';
 import type { ProgressiveDeploy, ProgressiveResult, StepReport } from './plan.js';
 import { promoteStable, requireComplete, retireVariants, scaleToZero } from './stable.js';
 import { scale, variantManifest, variantName, waitForComplete } from './variant.js';
@@ -54,15 +54,7 @@ export async function runCanary(
       if (!(error instanceof ClusterError) || error.kind !== 'permanent') throw error;
       return abort([`the canary's pods: ${error.message}`]);
     }
-    const outcome = await observeStep({
-      prometheus: deploy.prometheus,
-      pods: { namespace, deployment: canary },
-      settings: deploy.analysis,
-      clock,
-      stepMs: deploy.stepMs,
-      intervalMs: deploy.intervalMs,
-      label,
-    });
+    const outcome = await observeVariant(deploy, canary, label);
     steps.push({ label, weight: share, ...outcome });
     if (outcome.verdict.outcome !== 'pass') return abort(outcome.verdict.reasons);
   }

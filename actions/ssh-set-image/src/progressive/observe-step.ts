@@ -9,6 +9,7 @@ import {
   measure,
   type Verdict,
 } from './analysis.js';
+import type { ProgressiveDeploy } from './plan.js';
 
 export interface StepObservation {
   prometheus: PrometheusQuery;
@@ -63,4 +64,24 @@ export async function observeStep(step: StepObservation): Promise<StepOutcome> {
       return { ...last, seconds: elapsedMs / 1000 };
     }
   }
+}
+
+/** One step of a progressive deploy: the variant's pods watched with the deploy's settings. */
+export function observeVariant(
+  deploy: Pick<
+    ProgressiveDeploy,
+    'prometheus' | 'namespace' | 'analysis' | 'clock' | 'stepMs' | 'intervalMs'
+  >,
+  variant: string,
+  label: string,
+): Promise<StepOutcome> {
+  return observeStep({
+    prometheus: deploy.prometheus,
+    pods: { namespace: deploy.namespace, deployment: variant },
+    settings: deploy.analysis,
+    clock: deploy.clock,
+    stepMs: deploy.stepMs,
+    intervalMs: deploy.intervalMs,
+    label,
+  });
 }
