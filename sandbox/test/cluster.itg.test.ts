@@ -276,12 +276,21 @@ describe('the sandbox cluster, through the real kubectl', () => {
       sshArgs(ssh, `kubectl get deployments --namespace ${namespace} -o name`),
     );
     expect(allowed.stdout).toContain('deployment.apps/hello');
+    // RBAC: no Secrets at all.
+    const secrets = await run('ssh', sshArgs(ssh, `kubectl get secrets --namespace ${namespace}`)).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((secrets as { stderr: string }).stderr).toContain(
+      'secrets is forbidden: User "system:serviceaccount:kube-system:k8s-ship-deployer" cannot list resource "secrets"',
+    );
+    // RBAC grants delete on Deployments for canary and green variants; the admission policy refuses any other.
     const refused = await run(
       'ssh',
       sshArgs(ssh, `kubectl delete deployment hello --namespace ${namespace}`),
     ).catch((e: { stderr: string }) => e);
+    expect((refused as { stderr: string }).stderr).toContain('deployments.apps "hello" is forbidden');
     expect((refused as { stderr: string }).stderr).toContain(
-      'deployments.apps "hello" is forbidden: User "system:serviceaccount:kube-system:k8s-ship-deployer" cannot delete resource "deployments"',
+      'k8s-ship-deployer may delete only the Deployments a canary or blue/green deploy made',
     );
   });
 });
