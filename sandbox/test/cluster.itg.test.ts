@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureNodeBaseImage } from '../src/base-image.js';
@@ -8,6 +7,7 @@ import { run } from '../src/exec.js';
 import { readState } from '../src/state.js';
 import { sshArgs, useSandbox } from '../src/testing.js';
 import { type ClusterClient, clusterClient, eventually, kubectlWatch } from './cluster-client.js';
+import { loginToSandboxRegistry } from './registry-login.js';
 
 /*
  * The sandbox's Kubernetes is the real one: the real kubectl gets from it what it gets from any cluster.
@@ -37,16 +37,13 @@ beforeAll(async () => {
   const base = await ensureNodeBaseImage(endpoints.docker, 'runtime');
   image = `${endpoints.registry.address}/cluster-itg/node:${process.pid}`;
   missingImage = `${endpoints.registry.address}/cluster-itg/missing:${process.pid}`;
-  const { password, username } = JSON.parse(readFileSync(endpoints.registry.credentialsFile, 'utf8')) as {
-    username: string;
-    password: string;
-  };
-  await run('docker', ['login', '--username', username, '--password-stdin', endpoints.registry.address], {
-    env,
-    input: password,
-  });
-  await run('docker', ['tag', base, image], { env });
-  await run('docker', ['push', '--quiet', image], { env, timeoutMs: 120_000 });
+  const login = await loginToSandboxRegistry(endpoints.registry, endpoints.docker);
+  try {
+    await run('docker', ['tag', base, image], { env });
+    await run('docker', ['push', '--quiet', image], { env: login.env, timeoutMs: 120_000 });
+  } finally {
+    login.remove();
+  }
   await kube.kubectl(['create', 'namespace', namespace]);
 }, 300_000);
 

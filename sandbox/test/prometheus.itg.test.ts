@@ -6,6 +6,7 @@ import { dockerEnv } from '../src/docker-engine.js';
 import { run } from '../src/exec.js';
 import { useSandbox } from '../src/testing.js';
 import { type ClusterClient, clusterClient, eventually } from './cluster-client.js';
+import { loginToSandboxRegistry } from './registry-login.js';
 
 /*
  * The sandbox's Prometheus finds pods the way a Prometheus in a cluster does: kubernetes_sd_configs
@@ -74,16 +75,13 @@ beforeAll(async () => {
   const env = dockerEnv(endpoints.docker);
   const base = await ensureNodeBaseImage(endpoints.docker, 'runtime');
   const image = `${endpoints.registry.address}/prometheus-itg/node:${process.pid}`;
-  const { password, username } = JSON.parse(readFileSync(endpoints.registry.credentialsFile, 'utf8')) as {
-    username: string;
-    password: string;
-  };
-  await run('docker', ['login', '--username', username, '--password-stdin', endpoints.registry.address], {
-    env,
-    input: password,
-  });
-  await run('docker', ['tag', base, image], { env });
-  await run('docker', ['push', '--quiet', image], { env, timeoutMs: 120_000 });
+  const login = await loginToSandboxRegistry(endpoints.registry, endpoints.docker);
+  try {
+    await run('docker', ['tag', base, image], { env });
+    await run('docker', ['push', '--quiet', image], { env: login.env, timeoutMs: 120_000 });
+  } finally {
+    login.remove();
+  }
   await kube.kubectl(['create', 'namespace', namespace]);
   await kube.kubectl(['apply', '--filename=-'], standIn(image));
 }, 300_000);

@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../runner/src/paths.js';
 import { runBundledAction, type StepRun } from '../../runner/src/run-bundle.js';
-import { dockerEnv } from '../../sandbox/src/docker-engine.js';
 import { run } from '../../sandbox/src/exec.js';
 import { serviceProxyUrl } from '../../sandbox/src/kubectl-proxy.js';
 import type { SandboxEndpoints } from '../../sandbox/src/sandbox.js';
 import { removeImagesLabelled } from '../../sandbox/src/testing.js';
 import { type ClusterClient, clusterClient, eventually } from '../../sandbox/test/cluster-client.js';
+import { loginToSandboxRegistry } from '../../sandbox/test/registry-login.js';
 import { serviceDeployment } from '../../sandbox/test/service-deployment.js';
 import { buildFaultyServiceImage } from './faulty-service.js';
 import { buildServiceImage } from './service-image.js';
@@ -34,7 +33,6 @@ export class ProgressiveStage {
   readonly ns: string[];
   images = {} as Record<Release, string>;
   private readonly label: string;
-  private readonly dockerConfig = mkdtempSync(join(tmpdir(), 'progressive-stage-docker-'));
 
   constructor(
     private readonly sandbox: Sandbox,
@@ -49,23 +47,6 @@ export class ProgressiveStage {
   async setUp(): Promise<void> {
     const { docker, registry } = this.sandbox;
     const engine = { host: docker.host };
-    const credentials = JSON.parse(readFileSync(registry.credentialsFile, 'utf8')) as {
-      username: string;
-      password: string;
-    };
-    await run(
-      'docker',
-      [
-        '--config',
-        this.dockerConfig,
-        'login',
-        '--username',
-        credentials.username,
-        '--password-stdin',
-        registry.address,
-      ],
-      { env: dockerEnv(engine), input: credentials.password },
-    );
     const repository = `${registry.address}/progressive-e2e/metrics-api`;
     const tag = (release: Release) => `${repository}:${release}-${process.pid}`;
     const good = await buildServiceImage(engine, tag('a'), this.label);
@@ -78,12 +59,14 @@ export class ProgressiveStage {
       errors: await faulty({ errors: ERROR_SHARE }, 'errors'),
       slow: await faulty({ delayMs: SLOW_MS }, 'slow'),
     };
-    for (const [release, image] of Object.entries(built)) {
-      await run('docker', ['--config', this.dockerConfig, 'push', '--quiet', image], {
-        env: dockerEnv(engine),
-        timeoutMs: 120_000,
-      });
-      this.images[release as Release] = image;
+    const login = await loginToSandboxRegistry(registry, engine);
+    try {
+      for (const [release, image] of Object.entries(built)) {
+        await run('docker', ['push', '--quiet', image], { env: login.env, timeoutMs: 120_000 });
+        this.images[release as Release] = image;
+      }
+    } finally {
+      login.remove();
     }
     const apply = (object: unknown) => this.kube.kubectl(['apply', '-f', '-'], JSON.stringify(object));
     await apply({
@@ -113,7 +96,6 @@ export class ProgressiveStage {
 
   async tearDown(): Promise<void> {
     await this.kube.kubectl(['delete', 'namespace', this.namespace, '--ignore-not-found', '--timeout=120s']);
-    rmSync(this.dockerConfig, { recursive: true, force: true });
     await removeImagesLabelled({ host: this.sandbox.docker.host }, this.label);
   }
 

@@ -36,7 +36,7 @@ export interface DeployResult {
   changed: boolean;
 }
 
-function describeImages(images: Record<string, string>, containers: readonly string[]): string {
+export function describeImages(images: Record<string, string>, containers: readonly string[]): string {
   if (containers.length === 1) return images[containers[0] as string] ?? '';
   return containers.map((name) => `${name}=${images[name] ?? ''}`).join('\n');
 }

@@ -10,7 +10,7 @@ import {
   warning,
   writeJobSummary,
 } from '../../lib/src/index.js';
-import { deploymentImages } from '../../lib/src/kubectl/index.js';
+import { type Deployment, deploymentImages } from '../../lib/src/kubectl/index.js';
 import { type ChannelOpener, defaultSshAccessDeps, type SshAccessDeps } from '../../lib/src/ssh/index.js';
 import { type DeployTarget, openTarget } from '../../lib/src/target/index.js';
 import { renderBootstrapManifests } from './bootstrap.js';
@@ -32,20 +32,21 @@ interface DeployOutcome {
 }
 
 /**
- * Canary and blue/green need a stable version that differs: a first deploy, or one that changes nothing,
- * goes the rolling way.
+ * The stable version a canary or blue/green deploy starts from: none for a first deploy, or one that
+ * changes nothing, which go the rolling way.
  */
-async function needsProgressive(inputs: SetImageInputs, target: DeployTarget): Promise<boolean> {
-  if (!inputs.progressive) return false;
+async function stableVersion(inputs: SetImageInputs, target: DeployTarget): Promise<Deployment | undefined> {
+  if (!inputs.progressive) return undefined;
   const current = await target.deployment(inputs.namespace, inputs.deployment);
   if (!current) {
     info(
       `${inputs.progressive.strategy}: a first deploy has no stable version to compare with; creating it as a rolling deploy`,
     );
-    return false;
+    return undefined;
   }
   const running = deploymentImages(current);
-  return Object.entries(inputs.images).some(([container, image]) => running[container] !== image);
+  const changes = Object.entries(inputs.images).some(([container, image]) => running[container] !== image);
+  return changes ? current : undefined;
 }
 
 async function deploy(
@@ -54,8 +55,10 @@ async function deploy(
   ssh: ChannelOpener | undefined,
 ): Promise<DeployOutcome> {
   const cause = inputs.changeCause ?? changeCause(inputs.image, readRunContext());
-  if (inputs.progressive && (await needsProgressive(inputs, target))) {
+  const stable = await stableVersion(inputs, target);
+  if (inputs.progressive && stable) {
     const { result, deploy } = await deployProgressively(target, ssh, {
+      stable,
       namespace: inputs.namespace,
       deployment: inputs.deployment,
       images: inputs.images,

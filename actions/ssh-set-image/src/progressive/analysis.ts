@@ -104,8 +104,10 @@ export async function measure(
   };
 }
 
-const percent = (ratio: number) => `${(ratio * 100).toFixed(2)} %`;
-const millis = (seconds: number) => `${Math.round(seconds * 1000)} ms`;
+/** A ratio as the log, the errors and the summary show it: `1.25 %`. */
+export const percent = (ratio: number, digits = 2): string => `${(ratio * 100).toFixed(digits)} %`;
+/** Seconds as milliseconds: `480 ms`. */
+export const millis = (seconds: number): string => `${Math.round(seconds * 1000)} ms`;
 
 /** The figures against the thresholds. */
 export function judge(figures: Figures, settings: AnalysisSettings): Verdict {

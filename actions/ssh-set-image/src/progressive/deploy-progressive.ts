@@ -6,6 +6,7 @@
 import { type Clock, systemClock } from '../../../lib/src/clock.js';
 import { ConfigurationError, info } from '../../../lib/src/index.js';
 import {
+  type Deployment,
   deploymentImages,
   deploymentRevision,
   revisionOf,
@@ -14,13 +15,15 @@ import {
 import { PrometheusClient } from '../../../lib/src/prometheus/index.js';
 import { type ChannelOpener, forwardLocalPort } from '../../../lib/src/ssh/index.js';
 import type { DeployTarget } from '../../../lib/src/target/index.js';
-import type { DeployResult } from '../deploy.js';
+import { type DeployResult, describeImages } from '../deploy.js';
 import { runBlueGreen } from './blue-green.js';
 import { runCanary } from './canary.js';
 import type { ProgressiveInputs } from './inputs.js';
 import type { ProgressiveResult } from './plan.js';
 
 export interface ProgressiveRequest {
+  /** The Deployment as it runs now: the version the new one is compared with and falls back to. */
+  stable: Deployment;
   namespace: string;
   deployment: string;
   images: Readonly<Record<string, string>>;
@@ -60,16 +63,9 @@ export async function deployProgressively(
   request: ProgressiveRequest,
   clock: Clock = systemClock,
 ): Promise<ProgressiveOutcome> {
-  const { namespace, deployment, settings } = request;
-  const stable = await target.deployment(namespace, deployment);
-  if (!stable) throw new Error(`deployment ${namespace}/${deployment} disappeared`);
-  const containers = Object.keys(request.images);
-  const before = deploymentImages(stable);
+  const { namespace, deployment, settings, stable } = request;
   const previousRevision = deploymentRevision(stable);
-  const previousImage =
-    containers.length === 1
-      ? (before[containers[0] as string] ?? '')
-      : containers.map((name) => `${name}=${before[name] ?? ''}`).join('\n');
+  const previousImage = describeImages(deploymentImages(stable), Object.keys(request.images));
 
   const prometheus = await openPrometheus(settings, ssh);
   try {

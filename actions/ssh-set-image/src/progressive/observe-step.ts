@@ -7,6 +7,7 @@ import {
   type Figures,
   judge,
   measure,
+  millis,
   type Verdict,
 } from './analysis.js';
 import type { ProgressiveDeploy } from './plan.js';
@@ -33,7 +34,7 @@ export interface StepOutcome {
 
 const describe = (figures: Figures) =>
   `${figures.requests} requests, ${figures.errors} 5xx` +
-  (figures.p99Seconds === undefined ? '' : `, p99 ${Math.round(figures.p99Seconds * 1000)} ms`);
+  (figures.p99Seconds === undefined ? '' : `, p99 ${millis(figures.p99Seconds)}`);
 
 /**
  * Watches one step: asks Prometheus every interval about the traffic since the step began. A failing

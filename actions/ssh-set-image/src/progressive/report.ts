@@ -3,13 +3,12 @@
  * Mermaid xycharts (GitHub renders them) of the new version's error ratio and p99 per step.
  */
 import { paragraph, table } from '../../../lib/src/summary.js';
-import type { AnalysisSettings } from './analysis.js';
+import { type AnalysisSettings, millis, percent } from './analysis.js';
 import type { ProgressiveResult, StepReport } from './plan.js';
 
-const percent = (ratio: number | undefined, digits = 2) =>
-  ratio === undefined ? '–' : `${(ratio * 100).toFixed(digits)} %`;
-const millis = (seconds: number | undefined) =>
-  seconds === undefined ? '–' : `${Math.round(seconds * 1000)} ms`;
+const percentOrDash = (ratio: number | undefined, digits = 2) =>
+  ratio === undefined ? '–' : percent(ratio, digits);
+const millisOrDash = (seconds: number | undefined) => (seconds === undefined ? '–' : millis(seconds));
 
 function verdictText(step: StepReport): string {
   switch (step.verdict.outcome) {
@@ -64,10 +63,10 @@ export function summaryParts(result: ProgressiveResult, settings: AnalysisSettin
       ['Step', 'Traffic share', 'Requests', 'Error ratio', 'p99', 'Window', 'Verdict'],
       steps.map((step) => [
         step.label,
-        percent(step.weight, 0),
+        percentOrDash(step.weight, 0),
         step.figures.requests,
-        percent(step.figures.errorRatio),
-        millis(step.figures.p99Seconds),
+        percentOrDash(step.figures.errorRatio),
+        millisOrDash(step.figures.p99Seconds),
         `${Math.round(step.seconds)} s`,
         verdictText(step),
       ]),
